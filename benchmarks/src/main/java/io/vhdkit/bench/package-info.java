@@ -1,0 +1,2 @@
+/** JMH benchmarks of vhdkit's hot paths. */
+package io.vhdkit.bench;
