@@ -1,0 +1,45 @@
+package io.vhdkit.io;
+
+import java.io.EOFException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/** Bytes in memory, read as a source. The array is not copied. */
+public final class ByteArraySource implements ByteSource {
+
+    private final String name;
+    private final byte[] bytes;
+
+    public ByteArraySource(String name, byte[] bytes) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.bytes = Objects.requireNonNull(bytes, "bytes");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long size() {
+        return bytes.length;
+    }
+
+    @Override
+    public void readFully(long position, ByteBuffer dst) throws EOFException {
+        if (position < 0) {
+            throw new IllegalArgumentException("negative position " + position);
+        }
+        int n = dst.remaining();
+        if (position > bytes.length || n > bytes.length - position) {
+            throw new EOFException(name + ": " + n + " bytes wanted at offset " + position + " past the end ("
+                    + bytes.length + " bytes)");
+        }
+        dst.put(bytes, (int) position, n);
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}

@@ -1,0 +1,66 @@
+package io.vhdkit.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/** A file opened read-only. Positional reads are safe from several threads. */
+public final class FileByteSource implements ByteSource {
+
+    private final Path path;
+    private final FileChannel channel;
+
+    private FileByteSource(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    /** Opens {@code path} for reading only; the file is never written. */
+    public static FileByteSource open(Path path) throws IOException {
+        return new FileByteSource(path, FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String name() {
+        return path.toString();
+    }
+
+    @Override
+    public long size() throws IOException {
+        return channel.size();
+    }
+
+    @Override
+    public void readFully(long position, ByteBuffer dst) throws IOException {
+        if (position < 0) {
+            throw new IllegalArgumentException("negative position " + position);
+        }
+        long pos = position;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) {
+                throw new EOFException(path + ": " + dst.remaining() + " bytes wanted at offset " + pos
+                        + " past the end of the file");
+            }
+            pos += n;
+        }
+    }
+
+    @Override
+    public List<Extent> dataExtents(long from, long to) throws IOException {
+        return SparseFiles.dataExtents(path, from, to);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
