@@ -1,7 +1,38 @@
 package io.vhdkit.cli;
 
+import picocli.CommandLine;
+
+/** The {@code vhdkit} entry point: the only place that exits. */
 public final class Main {
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("vhdkit");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (used by tests). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, with vhdkit's exit codes and error handling. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new VhdkitCommand());
+        cli.setExitCodeExceptionMapper(e -> ExitCodes.INTERNAL);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("vhdkit: internal error: " + e);
+            if (System.getenv("VHDKIT_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("vhdkit: set VHDKIT_DEBUG=1 for the stack trace, and please report it");
+            }
+            return ExitCodes.INTERNAL;
+        });
+        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        cli.getCommandSpec().subcommands().values()
+                .forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE));
+        return cli;
     }
 }

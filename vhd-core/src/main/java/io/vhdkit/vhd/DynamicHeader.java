@@ -2,10 +2,6 @@ package io.vhdkit.vhd;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,21 +88,27 @@ public record DynamicHeader(String cookie, long dataOffset, long tableOffset, in
                 parentName(b.slice(OFFSET_PARENT_NAME, PARENT_NAME_SIZE)), locators, firstNonZeroReserved);
     }
 
-    /** UTF-16BE up to the first NUL; unpaired surrogates (seen in the wild) become U+FFFD. */
+    /** UTF-16BE up to the first NUL; an unpaired surrogate (seen in the wild) becomes one U+FFFD. */
     private static String parentName(ByteBuffer raw) {
-        int end = 0;
-        while (end + 1 < raw.limit() && (raw.get(end) != 0 || raw.get(end + 1) != 0)) {
-            end += 2;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i + 1 < raw.limit(); i += 2) {
+            char c = raw.getChar(i);
+            if (c == 0) {
+                break;
+            }
+            sb.append(c);
         }
-        try {
-            CharBuffer chars = StandardCharsets.UTF_16BE.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(raw.slice(0, end));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new AssertionError("REPLACE never throws", e);
+        for (int i = 0; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < sb.length()
+                    && Character.isLowSurrogate(sb.charAt(i + 1));
+            if (pairedHigh) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                sb.setCharAt(i, '\uFFFD');
+            }
         }
+        return sb.toString();
     }
 
     public boolean cookieValid() {

@@ -62,9 +62,11 @@ final class FooterSearch {
             return new Result(head, FooterLocation.BACKUP_COPY, 0, end, head);
         }
         if (end != null && end.cookieValid()) {
+            anomalies.add(badChecksum(end, size - VhdFooter.SIZE));
             return new Result(end, FooterLocation.END, size - VhdFooter.SIZE, end, head);
         }
         if (legacy != null && legacy.cookieValid()) {
+            anomalies.add(badChecksum(legacy, size - VhdFooter.LEGACY_SIZE));
             return new Result(legacy, FooterLocation.LEGACY_END, size - VhdFooter.LEGACY_SIZE, end, head);
         }
         Result trailing = beforeTrailingBytes(source, size, end, head);
@@ -79,6 +81,7 @@ final class FooterSearch {
         }
         if (head != null && head.cookieValid() && head.diskType().map(DiskType::isSparse).orElse(false)) {
             anomalies.add(endFooterDamaged(end, size));
+            anomalies.add(badChecksum(head, 0));
             return new Result(head, FooterLocation.BACKUP_COPY, 0, end, head);
         }
         String found = end == null ? "" : " (found \"" + end.cookie() + "\")";
@@ -89,6 +92,11 @@ final class FooterSearch {
 
     private static boolean intact(VhdFooter f) {
         return f != null && f.cookieValid() && f.checksumValid();
+    }
+
+    private static Finding badChecksum(VhdFooter f, long at) {
+        return Finding.mismatch(Severity.ERROR, FieldRef.of("VHD", "footer", "checksum", at + VhdFooter.OFFSET_CHECKSUM),
+                VhdFooter.hex32(f.checksum()), VhdFooter.hex32(f.computedChecksum()));
     }
 
     private static Finding endFooterDamaged(VhdFooter end, long size) {

@@ -53,7 +53,7 @@ public final class VhdChecker {
         try {
             file = VhdFile.open(path);
         } catch (FormatException e) {
-            findings.add(exceptionFinding(e));
+            findings.add(findingFor(e));
             return findings;
         }
         try (file) {
@@ -65,7 +65,8 @@ public final class VhdChecker {
         return findings;
     }
 
-    private static Finding exceptionFinding(FormatException e) {
+    /** The finding an exception from opening stands for: "not a VHD" gets the code {@code file.not-vhd}. */
+    public static Finding findingFor(FormatException e) {
         if (e instanceof NotThisFormatException) {
             return new Finding("file.not-vhd", Severity.ERROR, e.where(), e.actual().orElse(null),
                     e.expected().orElse(null), e.problem());
@@ -105,10 +106,6 @@ public final class VhdChecker {
 
     private void checkFooter(VhdFile file, List<Finding> out) {
         VhdFooter f = file.footer();
-        if (!f.checksumValid() && file.footerLocation() != FooterLocation.BACKUP_COPY) {
-            out.add(Finding.mismatch(Severity.ERROR, footerRef(file, "checksum", VhdFooter.OFFSET_CHECKSUM),
-                    VhdFooter.hex32(f.checksum()), VhdFooter.hex32(f.computedChecksum())));
-        }
         if ((f.features() & VhdFooter.FEATURE_RESERVED) == 0) {
             out.add(Finding.of(Severity.WARNING, footerRef(file, "features", VhdFooter.OFFSET_FEATURES),
                     VhdFooter.hex32(f.features()), VhdFooter.hex32(f.features() | VhdFooter.FEATURE_RESERVED),

@@ -1,0 +1,142 @@
+package io.vhdkit.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vhdkit.check.Finding;
+import io.vhdkit.check.Severity;
+import io.vhdkit.disk.ImageProbe;
+import io.vhdkit.format.FieldRef;
+import io.vhdkit.format.FormatException;
+import io.vhdkit.format.NotThisFormatException;
+import io.vhdkit.io.FileByteSource;
+import io.vhdkit.vhd.DiskType;
+import io.vhdkit.vhd.ParentNotFoundException;
+import io.vhdkit.vhd.VhdChecker;
+import io.vhdkit.vhd.VhdFile;
+import io.vhdkit.vhd.VhdImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vhdkit inspect}: the decoded structures of a VHD and its parent chain. */
+@Command(name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {"Shows what a VHD holds: every footer field decoded, the dynamic header, a summary of the BAT, "
+                + "the parent locators and the differencing chain.",
+                "Problems met while reading are listed; run 'vhdkit check' for the full structural check."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  read without an error finding", "  1  not a VHD, or an error finding",
+                "  2  usage error", "  3  an image could not be read"})
+final class InspectCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "VHD files to inspect.")
+    List<Path> images;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int exit = ExitCodes.OK;
+        List<ObjectNode> documents = new ArrayList<>();
+        for (Path image : images) {
+            try {
+                Inputs.requireReadable(image);
+                exit = ExitCodes.worst(exit, inspect(image, out, documents));
+            } catch (IOException e) {
+                err.println("vhdkit inspect: cannot read " + Inputs.reason(e));
+                documents.add(CheckCommand.unreadable(image, e));
+                exit = ExitCodes.worst(exit, ExitCodes.UNREADABLE);
+            }
+        }
+        if (format == OutputFormat.json) {
+            out.println(Json.write(documents));
+        }
+        out.flush();
+        return exit;
+    }
+
+    private int inspect(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
+        VhdFile file;
+        try {
+            file = VhdFile.open(image);
+        } catch (FormatException e) {
+            report(notReadable(image, e), out, documents);
+            return ExitCodes.FINDINGS;
+        }
+        try (file) {
+            List<Finding> findings = new ArrayList<>(file.anomalies());
+            List<VhdImage.Link> chain = List.of();
+            VhdImage opened = null;
+            if (file.diskType() == DiskType.DIFFERENCING) {
+                try {
+                    opened = VhdImage.open(image);
+                    chain = opened.chain();
+                } catch (FormatException e) {
+                    findings.add(Finding.of(Severity.ERROR, e));
+                } catch (ParentNotFoundException e) {
+                    findings.add(Finding.of(Severity.ERROR, FieldRef.of("VHD", "differencing chain",
+                            "parent not found", FieldRef.NO_OFFSET), e.getMessage()));
+                }
+            }
+            try {
+                InspectReport report = new InspectReport(image, file, chain, findings);
+                if (format == OutputFormat.json) {
+                    documents.add(report.json());
+                } else {
+                    report.printText(out);
+                }
+            } finally {
+                if (opened != null) {
+                    opened.close();
+                }
+            }
+            return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS
+                    : ExitCodes.OK;
+        }
+    }
+
+    private void report(ObjectNode doc, PrintWriter out, List<ObjectNode> documents) {
+        if (format == OutputFormat.json) {
+            documents.add(doc);
+            return;
+        }
+        out.printf("%-20s %s%n", "Image:", doc.get("image").asText());
+        out.printf("%-20s %s%n", "Format:", doc.get("format").asText());
+        out.printf("%-20s %s%n", "File size:", InspectReport.size(doc.get("fileSize").asLong()));
+        out.println("Findings");
+        doc.get("findings").forEach(f -> out.printf("  %-7s %s%n", f.get("severity").asText(),
+                f.get("message").asText()));
+    }
+
+    /** The document for a file that is not a readable VHD: what it looks like, and why it was refused. */
+    private static ObjectNode notReadable(Path image, FormatException e) throws IOException {
+        ObjectNode n = Json.object();
+        n.put("image", image.toString());
+        String format = "vhd";
+        if (e instanceof NotThisFormatException) {
+            try (FileByteSource source = FileByteSource.open(image)) {
+                format = ImageProbe.probe(source).name().toLowerCase(Locale.ROOT).replace('_', '-');
+            }
+        }
+        n.put("format", format);
+        n.put("fileSize", Files.size(image));
+        n.set("findings", Json.findings(List.of(VhdChecker.findingFor(e))));
+        return n;
+    }
+}

@@ -1,0 +1,31 @@
+package io.vhdkit.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code vhdkit} command. */
+@Command(name = "vhdkit",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Prepares, validates and uploads VHD disk images for Azure, offline.",
+        subcommands = {InspectCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  success, no error finding (warnings allowed)",
+                "  1  at least one error finding (a corrupt or non-VHD input is a finding)",
+                "  2  usage error",
+                "  3  an input could not be read (missing file, permission, I/O error)",
+                "  4  internal error"})
+final class VhdkitCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+}

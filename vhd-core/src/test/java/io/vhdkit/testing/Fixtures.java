@@ -1,0 +1,118 @@
+package io.vhdkit.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The test images built by real tools at test time: {@code fixtures/vhd/build.sh} (qemu-img, our differencing-VHD
+ * generator checked against libvhdi) writes them under {@code target/fixtures/vhd} of the project root. They are
+ * built once and rebuilt when the recipe changes. A missing tool fails the build loudly, never skips a test.
+ */
+public final class Fixtures {
+
+    private static final long BUILD_TIMEOUT_MINUTES = 10;
+    private static Path vhd;
+
+    private Fixtures() {
+    }
+
+    /** The project root: the {@code vhdkit.root} system property (set by the build), else found from here upwards. */
+    public static Path root() {
+        String prop = System.getProperty("vhdkit.root");
+        if (prop != null && !prop.isBlank() && Files.isRegularFile(Path.of(prop, "mvnw"))) {
+            return Path.of(prop).toAbsolutePath();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the project root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
+        }
+        return dir;
+    }
+
+    /** The directory of VHD fixtures, built on first use. */
+    public static synchronized Path vhd() {
+        if (vhd == null) {
+            vhd = build(root().resolve("fixtures/vhd"), root().resolve("target/fixtures/vhd"));
+        }
+        return vhd;
+    }
+
+    /** A file of the VHD corpus, which must exist. */
+    public static Path vhd(String relative) {
+        Path p = vhd().resolve(relative);
+        if (!Files.exists(p)) {
+            throw new IllegalStateException("fixture " + p + " was not built: see fixtures/vhd/README.md");
+        }
+        return p;
+    }
+
+    /**
+     * Runs {@code recipe/build.sh out} unless {@code out/.complete} records the hash of the recipe's files. A file
+     * lock keeps concurrent test JVMs from building twice.
+     */
+    static Path build(Path recipe, Path out) {
+        try {
+            Files.createDirectories(out.getParent());
+            String hash = hash(recipe);
+            Path stamp = out.resolve(".complete");
+            Path lockFile = out.getParent().resolve(out.getFileName() + ".lock");
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                if (Files.isRegularFile(stamp) && Files.readString(stamp).contains(hash)) {
+                    return out;
+                }
+                Path log = out.getParent().resolve(out.getFileName() + ".log");
+                Process p = new ProcessBuilder("bash", recipe.resolve("build.sh").toString(), out.toString())
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                if (!p.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("fixture recipe " + recipe + " timed out; log: " + log);
+                }
+                if (p.exitValue() != 0 || !Files.isRegularFile(stamp)) {
+                    throw new IllegalStateException("fixture recipe " + recipe + " failed (exit " + p.exitValue()
+                            + "):\n" + tail(log));
+                }
+                Files.writeString(stamp, hash + "\n", StandardOpenOption.APPEND);
+                return out;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static String hash(Path recipe) throws IOException {
+        try (Stream<Path> files = Files.list(recipe)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(f));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
