@@ -20,7 +20,6 @@ public final class Main {
     /** The configured command line, with vhdkit's exit codes and error handling. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VhdkitCommand());
-        cli.setExitCodeExceptionMapper(e -> ExitCodes.INTERNAL);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("vhdkit: internal error: " + e);
             if (System.getenv("VHDKIT_DEBUG") != null) {

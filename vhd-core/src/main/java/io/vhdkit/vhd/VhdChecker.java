@@ -62,6 +62,7 @@ public final class VhdChecker {
                 findings.addAll(checkChain(path));
             }
         }
+        findings.sort(Comparator.comparing(Finding::severity)); // stable: errors first, in the order found
         return findings;
     }
 
