@@ -25,6 +25,8 @@ final class SparseDisk implements VirtualDisk {
 
     /** Sector bitmaps kept in memory, most recently used first. */
     static final int BITMAP_CACHE_ENTRIES = 256;
+    /** The most ranges {@link #allocatedExtents()} returns for one file. */
+    static final int MAX_EXTENTS = 1 << 20;
 
     private final VhdFile file;
     private final VirtualDisk parent;
@@ -142,17 +144,28 @@ final class SparseDisk implements VirtualDisk {
         Buffers.putZeros(part, part.remaining());
     }
 
-    /** The allocated blocks of this file, joined with the parent's allocated ranges. */
+    /**
+     * The allocated blocks of this file, joined with the parent's allocated ranges. Past {@link #MAX_EXTENTS} ranges,
+     * each further block widens the last range (a superset, as the contract allows), so that a hostile BAT of
+     * alternating entries cannot exhaust memory.
+     */
     @Override
     public List<Extent> allocatedExtents() throws IOException {
-        List<Extent> own = new ArrayList<>();
+        List<long[]> runs = new ArrayList<>();
         for (int i = 0; i < bat.size(); i++) {
             long start = i * blockSize;
-            if (bat.isAllocated(i) && start < size) {
-                own.add(new Extent(start, Math.min(blockSize, size - start)));
+            if (!bat.isAllocated(i) || start >= size) {
+                continue;
+            }
+            long end = Math.min(start + blockSize, size);
+            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && (last[1] == start || runs.size() >= MAX_EXTENTS)) {
+                last[1] = end;
+            } else {
+                runs.add(new long[] {start, end});
             }
         }
-        List<Extent> mine = Extents.normalize(own);
+        List<Extent> mine = runs.stream().map(r -> new Extent(r[0], r[1] - r[0])).toList();
         if (parent == null) {
             return mine;
         }

@@ -347,21 +347,25 @@ public final class VhdChecker {
         checkOverlaps(file, h, bat, out);
     }
 
-    /** Two allocated blocks that share bytes of the file (vhd-util: "block i clobbers block j"). */
+    /**
+     * Two allocated blocks that share bytes of the file (vhd-util: "block i clobbers block j"). Entries are sorted
+     * as packed {@code sector << 24 | block} longs: {@link VhdFile#MAX_BAT_ENTRIES} is 2^24 and sectors are 32-bit.
+     */
     private static void checkOverlaps(VhdFile file, DynamicHeader h, BlockAllocationTable bat, List<Finding> out) {
         long span = h.bitmapBytes() + h.blockSize();
-        Integer[] order = new Integer[bat.allocatedCount()];
+        long[] order = new long[bat.allocatedCount()];
         int k = 0;
         for (int i = 0; i < bat.size(); i++) {
             if (bat.isAllocated(i)) {
-                order[k++] = i;
+                order[k++] = bat.sector(i) << 24 | i;
             }
         }
-        Arrays.sort(order, Comparator.comparingLong(bat::sector));
+        Arrays.sort(order);
         int reported = 0;
         int prev = -1;
         long prevEnd = -1;
-        for (Integer block : order) {
+        for (long packed : order) {
+            int block = (int) (packed & 0xFF_FFFF);
             long start = bat.sector(block) * VhdFooter.SECTOR_SIZE;
             if (prev >= 0 && start < prevEnd) {
                 if (reported++ < MAX_LISTED_OVERLAPS) {

@@ -1,0 +1,104 @@
+package io.vhdkit.vhd;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vhdkit.disk.VirtualDisk;
+import io.vhdkit.format.FormatException;
+import io.vhdkit.io.ByteArraySource;
+import io.vhdkit.io.Extent;
+import io.vhdkit.testing.Golden;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded random corruption of the golden images: whatever the bytes, opening, checking, reading and listing extents
+ * give a result or a {@link FormatException}; never a runtime exception, an error, or a hang. (The Jazzer fuzz
+ * targets of the hardening issue go further; this keeps the property in every build.)
+ */
+class HostileInputTest {
+
+    private static final int ROUNDS = 3000;
+
+    @Test
+    void mutatedImagesFailOnlyWithFormatExceptions() {
+        byte[][] seeds = {Golden.load(getClass(), "fixed-1m.vhd.gz"), DynamicHeaderTest.image(),
+                Golden.load(getClass(), "child-4m.vhd.gz")};
+        byte[] parent = DynamicHeaderTest.image();
+        Random random = new Random(20261122);
+        int opened = 0;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        for (int round = 0; round < ROUNDS; round++) {
+            byte[] b = mutate(seeds[round % seeds.length], random);
+            try {
+                if (exercise(b, parent, random)) {
+                    opened++;
+                }
+            } catch (FormatException expected) {
+                // the one allowed failure
+            } catch (IOException | RuntimeException | Error e) {
+                fail("round " + round + ": " + e, e);
+            }
+            assertTrue(System.nanoTime() < deadline, "too slow: " + round + " rounds in two minutes");
+        }
+        assertTrue(opened > ROUNDS / 10, "most mutants should still open, got " + opened);
+    }
+
+    /** Opens, checks, reads a few ranges and lists extents; true when the file opened. */
+    private static boolean exercise(byte[] b, byte[] parent, Random random) throws IOException {
+        try (VhdFile file = VhdFile.open(new ByteArraySource("m.vhd", b))) {
+            new VhdChecker(VhdTestSupport.CLOCK).checkFile(file);
+            VirtualDisk disk = switch (file.diskType()) {
+                case FIXED -> new FixedDisk(file);
+                case DYNAMIC -> new SparseDisk(file, null);
+                case DIFFERENCING -> new SparseDisk(file, new SparseDisk(VhdFile.open(new ByteArraySource("p.vhd",
+                        parent)), null));
+            };
+            long size = disk.size();
+            for (int i = 0; i < 4; i++) {
+                long at = (random.nextLong() & Long.MAX_VALUE) % size;
+                int n = (int) Math.min(size - at, 1 + random.nextInt(256 * 1024));
+                disk.read(at, ByteBuffer.allocate(n));
+            }
+            for (Extent e : disk.allocatedExtents()) {
+                assertTrue(e.end() <= size, "extent " + e + " beyond the disk");
+            }
+            return true;
+        }
+    }
+
+    /** A few bytes changed in the metadata (footer, its copy, header, BAT, bitmap), or the file cut or extended. */
+    private static byte[] mutate(byte[] seed, Random random) {
+        byte[] b = seed.clone();
+        int kind = random.nextInt(10);
+        if (kind == 0) {
+            return Arrays.copyOf(b, random.nextInt(b.length));
+        }
+        if (kind == 1) {
+            return Arrays.copyOf(b, b.length + random.nextInt(10_000));
+        }
+        int[] hot = {0, 512, 1536, 2048, 3072, b.length - 512};
+        int changes = 1 + random.nextInt(8);
+        for (int i = 0; i < changes; i++) {
+            int base = hot[random.nextInt(hot.length)];
+            int at = Math.min(b.length - 1, base + random.nextInt(1024));
+            b[at] = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> (byte) 0xFF;
+                default -> (byte) random.nextInt(256);
+            };
+        }
+        if (random.nextBoolean()) {
+            // keep the checksums right, so that the mutation reaches the code behind them
+            Golden.fixChecksum(b, b.length - 512, 512, VhdFooter.OFFSET_CHECKSUM);
+            Golden.fixChecksum(b, 0, 512, VhdFooter.OFFSET_CHECKSUM);
+            if (b.length > 1536) {
+                Golden.fixChecksum(b, 512, 1024, DynamicHeader.OFFSET_CHECKSUM);
+            }
+        }
+        return b;
+    }
+}
