@@ -101,13 +101,17 @@ final class FooterSearch {
 
     private static Finding endFooterDamaged(VhdFooter end, long size) {
         long at = Math.max(0, size - VhdFooter.SIZE);
-        String what = end == null || !end.cookieValid() ? "has no \"conectix\" cookie"
-                : "has a bad checksum (" + VhdFooter.hex32(end.checksum()) + ", computed "
-                        + VhdFooter.hex32(end.computedChecksum()) + ")";
-        return Finding.of(Severity.ERROR, FieldRef.of("VHD", "footer", end != null && end.cookieValid()
-                        ? "checksum" : "cookie", at + (end != null && end.cookieValid() ? VhdFooter.OFFSET_CHECKSUM : 0)),
-                "the footer at the end of the file " + what + "; the copy at offset 0 was used instead. Azure and "
-                        + "most tools read only the end footer: rewrite it from the copy at offset 0");
+        String advice = "; the copy at offset 0 was used instead. Azure and most tools read only the end footer: "
+                + "rewrite it from the copy at offset 0";
+        if (end != null && end.cookieValid()) {
+            return Finding.of(Severity.ERROR, FieldRef.of("VHD", "footer", "checksum", at + VhdFooter.OFFSET_CHECKSUM),
+                    VhdFooter.hex32(end.checksum()), VhdFooter.hex32(end.computedChecksum()),
+                    "the footer at the end of the file has a bad checksum (" + VhdFooter.hex32(end.checksum())
+                            + ", computed " + VhdFooter.hex32(end.computedChecksum()) + ")" + advice);
+        }
+        return Finding.of(Severity.ERROR, FieldRef.of("VHD", "footer", "cookie", at),
+                end == null ? null : "\"" + end.cookie() + "\"", "\"" + VhdFooter.COOKIE + "\"",
+                "the footer at the end of the file has no \"conectix\" cookie" + advice);
     }
 
     /**
