@@ -178,9 +178,17 @@ public final class VhdFile implements Closeable {
             case BACKUP_COPY -> endFooterPresent ? size - VhdFooter.SIZE : size;
             default -> found.offset();
         };
-        List<long[]> metadata = List.of(new long[] {0, VhdFooter.SIZE},
+        List<long[]> metadata = new ArrayList<>(List.of(new long[] {0, VhdFooter.SIZE},
                 new long[] {headerAt, headerAt + DynamicHeader.SIZE},
-                new long[] {tableAt, tableAt + roundUpToSector(tableBytes)});
+                new long[] {tableAt, tableAt + roundUpToSector(tableBytes)}));
+        if (type == DiskType.DIFFERENCING) {
+            for (ParentLocatorEntry e : header.usedLocators()) {
+                long space = Math.max(e.dataLength(), e.dataSpaceBytes().orElse(0));
+                if (e.dataOffset() >= 0 && e.dataOffset() <= size - space && space > 0) {
+                    metadata.add(new long[] {e.dataOffset(), e.dataOffset() + space});
+                }
+            }
+        }
         BitSet bad = badEntries(bat, header, metadata, dataEnd, tableAt, anomalies);
         List<ParentLocator> locators = type == DiskType.DIFFERENCING
                 ? readLocators(source, size, header, headerAt) : List.of();

@@ -73,4 +73,14 @@ class DifferencingGoldenTest {
         CorruptFormatException e = assertThrows(CorruptFormatException.class, () -> readAll(b));
         assertTrue(e.getMessage().contains("is unreadable"), e.getMessage());
     }
+
+    @Test
+    void blockOverTheLocatorDataIsReported() throws IOException {
+        byte[] b = child();
+        Golden.putInt(b, BatAndFooterCopyTest.BAT, 4); // sector 4 = byte 2048, the W2ru locator's data
+        try (VhdFile f = VhdFile.open(new ByteArraySource("c", b))) {
+            VhdTestSupport.assertFinding(f.anomalies(), "bat.entry-0", io.vhdkit.check.Severity.ERROR,
+                    "overlaps the VHD metadata at bytes 2048 to 2560");
+        }
+    }
 }
