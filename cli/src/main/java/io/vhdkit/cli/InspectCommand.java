@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vhdkit.check.Finding;
 import io.vhdkit.check.Severity;
 import io.vhdkit.disk.ImageProbe;
-import io.vhdkit.format.FieldRef;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.NotThisFormatException;
 import io.vhdkit.io.FileByteSource;
@@ -20,12 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vhdkit inspect}: the decoded structures of a VHD and its parent chain. */
 @Command(name = "inspect",
@@ -36,74 +30,40 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit codes:%n",
         footer = {"  0  read without an error finding", "  1  not a VHD, or an error finding",
                 "  2  usage error", "  3  an image could not be read"})
-final class InspectCommand implements Callable<Integer> {
-
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "VHD files to inspect.")
-    List<Path> images;
-
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Spec
-    CommandSpec spec;
+final class InspectCommand extends ImageCommand {
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int exit = ExitCodes.OK;
-        List<ObjectNode> documents = new ArrayList<>();
-        for (Path image : images) {
-            try {
-                Inputs.requireReadable(image);
-                exit = ExitCodes.worst(exit, inspect(image, out, documents));
-            } catch (IOException e) {
-                err.println("vhdkit inspect: cannot read " + Inputs.reason(e));
-                documents.add(CheckCommand.unreadable(image, e));
-                exit = ExitCodes.worst(exit, ExitCodes.UNREADABLE);
-            }
-        }
-        if (format == OutputFormat.json) {
-            out.println(Json.write(documents));
-        }
-        out.flush();
-        return exit;
-    }
-
-    private int inspect(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
+    int report(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
         VhdFile file;
         try {
             file = VhdFile.open(image);
         } catch (FormatException e) {
-            report(notReadable(image, e), out, documents);
+            reportNotReadable(notReadable(image, e), out, documents);
             return ExitCodes.FINDINGS;
         }
         try (file) {
             List<Finding> findings = new ArrayList<>(file.anomalies());
-            List<VhdImage.Link> chain = List.of();
-            VhdImage opened = null;
+            VhdImage chain = null;
             if (file.diskType() == DiskType.DIFFERENCING) {
                 try {
-                    opened = VhdImage.open(image);
-                    chain = opened.chain();
+                    chain = VhdImage.open(image);
                 } catch (FormatException e) {
-                    findings.add(Finding.of(Severity.ERROR, e));
+                    findings.add(VhdChecker.findingFor(e));
                 } catch (ParentNotFoundException e) {
-                    findings.add(Finding.of(Severity.ERROR, FieldRef.of("VHD", "differencing chain",
-                            "parent not found", FieldRef.NO_OFFSET), e.getMessage()));
+                    findings.add(VhdChecker.findingFor(e));
                 }
             }
             try {
-                InspectReport report = new InspectReport(image, file, chain, findings);
-                if (format == OutputFormat.json) {
+                InspectReport report = new InspectReport(image, file, chain == null ? List.of() : chain.chain(),
+                        findings);
+                if (json()) {
                     documents.add(report.json());
                 } else {
                     report.printText(out);
                 }
             } finally {
-                if (opened != null) {
-                    opened.close();
+                if (chain != null) {
+                    chain.close();
                 }
             }
             return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS
@@ -111,8 +71,8 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private void report(ObjectNode doc, PrintWriter out, List<ObjectNode> documents) {
-        if (format == OutputFormat.json) {
+    private void reportNotReadable(ObjectNode doc, PrintWriter out, List<ObjectNode> documents) {
+        if (json()) {
             documents.add(doc);
             return;
         }

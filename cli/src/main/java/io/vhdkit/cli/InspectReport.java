@@ -176,10 +176,7 @@ record InspectReport(Path image, VhdFile file, List<VhdImage.Link> chain, List<F
         }
         if (!findings.isEmpty()) {
             out.println("Findings");
-            for (Finding f : findings) {
-                out.printf("  %-7s %s: %s  [%s]%n", f.severity().label(), f.where().location(), f.message(),
-                        f.code());
-            }
+            Findings.print(out, findings);
         }
     }
 

@@ -75,6 +75,12 @@ public final class VhdChecker {
         return Finding.of(Severity.ERROR, e);
     }
 
+    /** The finding for a differencing disk whose parent is nowhere to be found. */
+    public static Finding findingFor(ParentNotFoundException e) {
+        return Finding.of(Severity.ERROR, FieldRef.of(FORMAT, "differencing chain", "parent not found",
+                FieldRef.NO_OFFSET), e.getMessage());
+    }
+
     /** The checks of one file, without its parents. */
     public List<Finding> checkFile(VhdFile file) throws IOException {
         List<Finding> out = new ArrayList<>(file.anomalies());
@@ -431,11 +437,10 @@ public final class VhdChecker {
         try {
             image = VhdImage.open(path);
         } catch (FormatException e) {
-            out.add(Finding.of(Severity.ERROR, e));
+            out.add(findingFor(e));
             return out;
         } catch (ParentNotFoundException e) {
-            out.add(Finding.of(Severity.ERROR, FieldRef.of(FORMAT, "differencing chain", "parent not found",
-                    FieldRef.NO_OFFSET), e.getMessage()));
+            out.add(findingFor(e));
             return out;
         }
         try (image) {
