@@ -16,14 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The test images built by real tools at test time: {@code fixtures/vhd/build.sh} (qemu-img, our differencing-VHD
- * generator checked against libvhdi) writes them under {@code target/fixtures/vhd} of the project root. They are
- * built once and rebuilt when the recipe changes. A missing tool fails the build loudly, never skips a test.
+ * The test images built by real tools at test time: each {@code fixtures/NAME/build.sh} (for example
+ * {@code fixtures/vhd}: qemu-img, our differencing-VHD generator checked against libvhdi) writes its corpus under
+ * {@code target/fixtures/NAME} of the project root. A corpus is built once and rebuilt when its recipe changes. A
+ * missing tool fails the build loudly, never skips a test.
  */
 public final class Fixtures {
 
     private static final long BUILD_TIMEOUT_MINUTES = 10;
-    private static Path vhd;
+    private static final java.util.Map<String, Path> BUILT = new java.util.HashMap<>();
 
     private Fixtures() {
     }
@@ -44,21 +45,32 @@ public final class Fixtures {
         return dir;
     }
 
-    /** The directory of VHD fixtures, built on first use. */
-    public static synchronized Path vhd() {
-        if (vhd == null) {
-            vhd = build(root().resolve("fixtures/vhd"), root().resolve("target/fixtures/vhd"));
+    /**
+     * The directory of a fixture corpus, built on first use by {@code fixtures/NAME/build.sh} into
+     * {@code target/fixtures/NAME}.
+     */
+    public static synchronized Path dir(String name) {
+        return BUILT.computeIfAbsent(name, n -> build(root().resolve("fixtures").resolve(n),
+                root().resolve("target/fixtures").resolve(n)));
+    }
+
+    /** A file of a corpus, which must exist. */
+    public static Path file(String corpus, String relative) {
+        Path p = dir(corpus).resolve(relative);
+        if (!Files.exists(p)) {
+            throw new IllegalStateException("fixture " + p + " was not built: see fixtures/" + corpus + "/README.md");
         }
-        return vhd;
+        return p;
+    }
+
+    /** The directory of VHD fixtures, built on first use. */
+    public static Path vhd() {
+        return dir("vhd");
     }
 
     /** A file of the VHD corpus, which must exist. */
     public static Path vhd(String relative) {
-        Path p = vhd().resolve(relative);
-        if (!Files.exists(p)) {
-            throw new IllegalStateException("fixture " + p + " was not built: see fixtures/vhd/README.md");
-        }
-        return p;
+        return file("vhd", relative);
     }
 
     /**
