@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -24,7 +27,7 @@ import java.util.stream.Stream;
 public final class Fixtures {
 
     private static final long BUILD_TIMEOUT_MINUTES = 10;
-    private static final java.util.Map<String, Path> BUILT = new java.util.HashMap<>();
+    private static final Map<String, Path> BUILT = new HashMap<>();
 
     private Fixtures() {
     }
@@ -50,8 +53,28 @@ public final class Fixtures {
      * {@code target/fixtures/NAME}.
      */
     public static synchronized Path dir(String name) {
-        return BUILT.computeIfAbsent(name, n -> build(root().resolve("fixtures").resolve(n),
-                root().resolve("target/fixtures").resolve(n)));
+        Path built = BUILT.get(name);
+        if (built == null) {
+            Path recipe = root().resolve("fixtures").resolve(name);
+            Map<String, String> env = new HashMap<>();
+            for (String dep : dependencies(recipe)) {
+                env.put("FIXTURE_" + dep.toUpperCase(Locale.ROOT).replace('-', '_'), dir(dep).toString());
+            }
+            built = build(recipe, root().resolve("target/fixtures").resolve(name), env);
+            BUILT.put(name, built);
+        }
+        return built;
+    }
+
+    /** The corpora a recipe builds on, one name a line in its {@code DEPENDS} file. */
+    private static List<String> dependencies(Path recipe) {
+        Path deps = recipe.resolve("DEPENDS");
+        try {
+            return Files.isRegularFile(deps) ? Files.readAllLines(deps).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A file of a corpus, which must exist. */
@@ -74,13 +97,17 @@ public final class Fixtures {
     }
 
     /**
-     * Runs {@code recipe/build.sh out} unless {@code out/.complete} records the hash of the recipe's files. A file
-     * lock keeps concurrent test JVMs from building twice.
+     * Runs {@code recipe/build.sh out} unless {@code out/.complete} records the hash of the recipe's files and of
+     * the corpora it depends on (passed to it as {@code FIXTURE_<NAME>} environment variables). A file lock keeps
+     * concurrent test JVMs from building twice.
      */
-    static Path build(Path recipe, Path out) {
+    static Path build(Path recipe, Path out, Map<String, String> env) {
         try {
             Files.createDirectories(out.getParent());
             String hash = hash(recipe);
+            for (String dep : new java.util.TreeMap<>(env).values()) {
+                hash = hash + "+" + stampOf(Path.of(dep));
+            }
             Path stamp = out.resolve(".complete");
             Path lockFile = out.getParent().resolve(out.getFileName() + ".lock");
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -89,8 +116,10 @@ public final class Fixtures {
                     return out;
                 }
                 Path log = out.getParent().resolve(out.getFileName() + ".log");
-                Process p = new ProcessBuilder("bash", recipe.resolve("build.sh").toString(), out.toString())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                ProcessBuilder pb = new ProcessBuilder("bash", recipe.resolve("build.sh").toString(), out.toString())
+                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                pb.environment().putAll(env);
+                Process p = pb.start();
                 if (!p.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("fixture recipe " + recipe + " timed out; log: " + log);
@@ -108,6 +137,12 @@ public final class Fixtures {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The hash line a built corpus's stamp records. */
+    private static String stampOf(Path built) throws IOException {
+        List<String> lines = Files.readAllLines(built.resolve(".complete"));
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
     }
 
     private static String tail(Path log) throws IOException {
