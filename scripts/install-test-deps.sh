@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Installs the real tools the tests build their images with and cross-check against (Debian/Ubuntu packages):
-#   qemu-utils       qemu-img: fixed, dynamic and VHDX images, and the reference reads
-#   libvhdi-utils    vhdiinfo: an independent VHD parser
-#   python3-libvhdi  pyvhdi for /usr/bin/python3: libvhdi's reads of differencing chains
-#   fdisk            sfdisk: MBR test disks
-#   python3          the fixture generators
+# Installs the real tools the tests build their images with and cross-check against (Debian/Ubuntu packages).
 # Does nothing when everything is already there. Needs root (or sudo).
 set -euo pipefail
+# tool  package  (what for)
+tools=(
+  "qemu-img qemu-utils"              # fixed, dynamic, VHDX images and the reference reads
+  "vhdiinfo libvhdi-utils"           # an independent VHD parser
+  "sfdisk fdisk"                     # MBR disks
+  "sgdisk gdisk"                     # GPT disks
+  "mkfs.ext4 e2fsprogs"              # ext2/3/4 images (mkfs.ext4 -d), debugfs cross-checks
+  "mkfs.xfs xfsprogs"                # XFS images (mkfs.xfs -p), xfs_db cross-checks
+  "mkfs.vfat dosfstools"             # FAT images
+  "mcopy mtools"                     # files into FAT images
+  "mkntfs ntfs-3g"                   # NTFS volumes
+  "mkfs.btrfs btrfs-progs"           # Btrfs signature
+  "cryptsetup cryptsetup-bin"        # LUKS signature
+  "blkid util-linux"                 # the probe's oracle; mkswap
+  "pvcreate lvm2"                    # LVM metadata written by the real tools
+  "debootstrap debootstrap"          # a real Debian root
+)
 need=()
-command -v qemu-img >/dev/null || need+=(qemu-utils)
-command -v vhdiinfo >/dev/null || need+=(libvhdi-utils)
-command -v sfdisk >/dev/null || need+=(fdisk)
+for t in "${tools[@]}"; do
+  set -- $t
+  command -v "$1" >/dev/null || need+=("$2")
+done
 [ -x /usr/bin/python3 ] || need+=(python3)
-/usr/bin/python3 -c 'import pyvhdi' 2>/dev/null || need+=(python3-libvhdi)
+/usr/bin/python3 -c 'import pyvhdi' 2>/dev/null || need+=(python3-libvhdi)   # libvhdi's reads of differencing chains
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: all test tools present"
   exit 0
