@@ -3,12 +3,14 @@ package io.vhdkit.io;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Bytes in memory, read as a source. The array is not copied. */
 public final class ByteArraySource implements ByteSource {
 
     private final String name;
     private final byte[] bytes;
+    private final LongAdder bytesRead = new LongAdder();
 
     public ByteArraySource(String name, byte[] bytes) {
         this.name = Objects.requireNonNull(name, "name");
@@ -36,6 +38,12 @@ public final class ByteArraySource implements ByteSource {
                     + bytes.length + " bytes)");
         }
         dst.put(bytes, (int) position, n);
+        bytesRead.add(n);
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead.sum();
     }
 
     @Override

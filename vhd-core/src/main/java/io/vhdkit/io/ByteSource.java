@@ -24,6 +24,9 @@ public interface ByteSource extends Closeable {
      */
     void readFully(long position, ByteBuffer dst) throws IOException;
 
+    /** How many bytes have been read from this source so far: what a command reports as its I/O. */
+    long bytesRead();
+
     /** Reads {@code length} bytes at {@code position} into a new heap buffer, positioned at 0. */
     default ByteBuffer read(long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);

@@ -7,12 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /** A file opened read-only. Positional reads are safe from several threads. */
 public final class FileByteSource implements ByteSource {
 
     private final Path path;
     private final FileChannel channel;
+    private final LongAdder bytesRead = new LongAdder();
 
     private FileByteSource(Path path, FileChannel channel) {
         this.path = path;
@@ -51,7 +53,13 @@ public final class FileByteSource implements ByteSource {
                         + " past the end of the file");
             }
             pos += n;
+            bytesRead.add(n);
         }
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead.sum();
     }
 
     @Override

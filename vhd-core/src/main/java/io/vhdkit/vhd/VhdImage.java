@@ -167,6 +167,11 @@ public final class VhdImage implements VirtualDisk {
         return disk.size();
     }
 
+    /** Bytes read from all the files of the chain so far. */
+    public long bytesRead() {
+        return chain.stream().mapToLong(l -> l.file().source().bytesRead()).sum();
+    }
+
     @Override
     public void read(long position, ByteBuffer dst) throws IOException {
         disk.read(position, dst);
