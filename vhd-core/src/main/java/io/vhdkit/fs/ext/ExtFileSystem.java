@@ -303,7 +303,7 @@ public final class ExtFileSystem implements FileSystem {
         long block = descriptorBlock(blockIndex);
         String structure = "group descriptor " + group;
         vol.checkBlocks(block, 1, structure, "location", FieldRef.NO_OFFSET);
-        ByteBuffer b = vol.block(block, structure, "");
+        ByteBuffer b = vol.block(block, structure, "descriptor block");
         int within = (int) (group % descPerBlock) * descSize;
         return GroupDescriptor.decode(group, vol.offsetOf(block) + within, b.position(within), descSize);
     }
@@ -404,7 +404,7 @@ public final class ExtFileSystem implements FileSystem {
         long byteInTable = index * inodeSize;
         long block = gd.inodeTable() + byteInTable / vol.blockSize;
         int within = (int) (byteInTable % vol.blockSize);
-        ByteBuffer b = vol.block(block, structure, "");
+        ByteBuffer b = vol.block(block, structure, "inode table block");
         Inode inode = Inode.decode(id, vol.offsetOf(block) + within, b.position(within), inodeSize);
         if (inodeSize > Inode.GOOD_OLD_SIZE && (Inode.GOOD_OLD_SIZE + inode.extraIsize() > inodeSize
                 || inode.extraIsize() % 4 != 0)) {
