@@ -22,7 +22,9 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A read-only ext2/ext3/ext4 filesystem, read from the volume without the kernel (layouts from fs/ext4/ext4.h and
@@ -52,7 +54,7 @@ public final class ExtFileSystem implements FileSystem {
     /** EXT4_MAX_BLOCK_LOG_SIZE - 10: 64 KiB blocks. */
     public static final int MAX_LOG_BLOCK_SIZE = 6;
     /** Entries one listing returns at most. */
-    public static final int MAX_LIST_ENTRIES = 10_000_000;
+    public static final int MAX_LIST_ENTRIES = 5_000_000;
     /** A directory larger than this is refused (ext4 caps directories at 2 GiB, 4 TiB with large_dir). */
     public static final long MAX_DIRECTORY_BYTES = 1L << 34;
     /** Linux's PATH_MAX: no symlink target is longer. */
@@ -684,6 +686,7 @@ public final class ExtFileSystem implements FileSystem {
         long blocks = directoryBlocks(dir);
         BlockMap map = blockMap(inode);
         boolean large = vol.blockSize >= 1 << 16;
+        TreeMap<Long, Long> seen = new TreeMap<>();
         for (long logical = 0; logical < blocks; ) {
             BlockMap.Run run = map.find(logical);
             if (run.kind() != BlockMap.Kind.MAPPED) {
@@ -692,6 +695,17 @@ public final class ExtFileSystem implements FileSystem {
                                 + " (i_size " + size + ")");
             }
             long end = Math.min(run.end(), blocks);
+            // a block mapped twice would make the walk repeat itself: with each block read at most once, a walk
+            // costs at most the filesystem's size however the map is forged
+            long first = run.physical();
+            long last = first + (end - logical) - 1;
+            Map.Entry<Long, Long> before = seen.floorEntry(last);
+            if (before != null && before.getValue() >= first) {
+                throw new CorruptFormatException(reader.ref(structure, "block " + logical, FieldRef.NO_OFFSET),
+                        "directory inode " + dir.id() + " maps volume blocks " + first + " to " + last
+                                + " more than once");
+            }
+            seen.put(first, last);
             for (long l = logical; l < end; l++) {
                 long physical = run.physical() + (l - logical);
                 ByteBuffer block = vol.block(physical, structure, "block " + l);
