@@ -188,10 +188,11 @@ public final class ExtFileSystem implements FileSystem {
             throw new CorruptFormatException(r.ref("superblock", "s_inode_size", base + Superblock.OFFSET_INODE_SIZE),
                     Integer.toString(inodeSize), "a power of two from 128 to the block size (" + blockSize + ")");
         }
-        if (sb.blocksCount() <= sb.firstDataBlock() || sb.blocksCount() > 1L << 48) {
+        long maxBlocks = Long.MAX_VALUE >> (10 + sb.logBlockSize());     // the size in bytes fits in a long
+        if (sb.blocksCount() <= sb.firstDataBlock() || sb.blocksCount() > maxBlocks) {
             throw new CorruptFormatException(r.ref("superblock", "s_blocks_count",
                     base + Superblock.OFFSET_BLOCKS_COUNT_LO), Long.toUnsignedString(sb.blocksCount()),
-                    "more than s_first_data_block (" + sb.firstDataBlock() + ") and at most 2^48");
+                    "more than s_first_data_block (" + sb.firstDataBlock() + ") and at most " + maxBlocks);
         }
         boolean firstBlockOk = blockSize == 1024 && !bigalloc ? sb.firstDataBlock() == 1 : sb.firstDataBlock() == 0;
         if (!firstBlockOk) {

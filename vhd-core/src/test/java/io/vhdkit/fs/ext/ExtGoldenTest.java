@@ -183,6 +183,12 @@ class ExtGoldenTest {
         assertEquals("ext4 superblock @0x414: s_first_data_block is 0 - should be 1 (1 KiB blocks)",
                 fails(CorruptFormatException.class, () -> open(f)));
 
+        byte[] n = ext4();
+        le32(n, SB + Superblock.OFFSET_BLOCKS_COUNT_LO, 0);
+        fixChecksum(n);
+        assertTrue(fails(CorruptFormatException.class, () -> open(n)).startsWith(
+                "ext4 superblock @0x404: s_blocks_count is 0 - should be more than s_first_data_block (1)"));
+
         byte[] g = ext4();
         le32(g, SB + Superblock.OFFSET_BLOCKS_PER_GROUP, 100_000);
         fixChecksum(g);
@@ -481,6 +487,23 @@ class ExtGoldenTest {
         ExtFileSystem fl = open(l);
         assertTrue(fails(CorruptFormatException.class, () -> fl.readLink(fl.node(slow.id())))
                 .contains("has a target of 5000 bytes"));
+    }
+
+    @Test
+    void casefoldedDirectoriesAreSearchedIgnoringCase() throws Exception {
+        ExtFileSystem clean = open(ext4());
+        ExtNode dir = resolve(clean, "/dir");
+        byte[] b = ext4();
+        le32(b, SB + Superblock.OFFSET_FEATURE_INCOMPAT, get32(b, SB + Superblock.OFFSET_FEATURE_INCOMPAT)
+                | Features.INCOMPAT_CASEFOLD);
+        fixChecksum(b);
+        le32(b, dir.inode().offset() + Inode.OFFSET_FLAGS, dir.inode().flags() | Inode.FLAG_CASEFOLD);
+        ExtFileSystem fs = open(b);
+        ExtNode folded = (ExtNode) fs.node(dir.id());
+        assertEquals("file-number-007", fs.lookup(folded, "FILE-Number-007").orElseThrow().name());
+        assertEquals("file-number-007", fs.lookup(folded, "file-number-007").orElseThrow().name());
+        assertEquals(Optional.empty(), clean.lookup(dir, "FILE-Number-007"), "without casefold, case counts");
+        assertTrue(fs.info().caseSensitive());
     }
 
     @Test
