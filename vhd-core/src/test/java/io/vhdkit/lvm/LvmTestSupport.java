@@ -4,6 +4,7 @@ import io.vhdkit.disk.VirtualDisk;
 import io.vhdkit.format.CorruptFormatException;
 import io.vhdkit.format.FieldRef;
 import io.vhdkit.io.Extent;
+import io.vhdkit.io.SparseFiles;
 import io.vhdkit.testing.Golden;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,6 +71,7 @@ final class LvmTestSupport {
 
     /** A byte range of a raw image file, read with positional reads (thread-safe). */
     static final class RawFileDisk implements VirtualDisk {
+        private final Path file;
         private final FileChannel channel;
         private final long offset;
         private final long size;
@@ -80,6 +82,7 @@ final class LvmTestSupport {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            this.file = file;
             this.offset = offset;
             this.size = size;
         }
@@ -113,9 +116,14 @@ final class LvmTestSupport {
             }
         }
 
+        /** The file's data extents in the range (SEEK_DATA/SEEK_HOLE), relative to the range. */
         @Override
-        public List<Extent> allocatedExtents() {
-            return List.of(new Extent(0, size));
+        public List<Extent> allocatedExtents() throws IOException {
+            List<Extent> out = new ArrayList<>();
+            for (Extent e : SparseFiles.dataExtents(file, offset, offset + size)) {
+                out.add(new Extent(e.offset() - offset, e.length()));
+            }
+            return out;
         }
 
         @Override
