@@ -99,7 +99,8 @@ public final class MetadataDecoder {
         for (ConfigSection pv : pvSection.sections()) {
             if (pvs.size() == MAX_PHYSICAL_VOLUMES) {
                 throw new UnsupportedFormatException(ref("physical_volumes", pv), source + " line " + pv.line()
-                        + ": " + p + " has more than " + MAX_PHYSICAL_VOLUMES + " physical volumes, over vhdkit's limit");
+                        + ": " + p + " has more than " + MAX_PHYSICAL_VOLUMES
+                        + " physical volumes, over vhdkit's limit");
             }
             VgPhysicalVolume v = physicalVolume(pv, p + "/" + pv.name(), extentSize);
             String other = ids.putIfAbsent(v.uuid(), v.name());

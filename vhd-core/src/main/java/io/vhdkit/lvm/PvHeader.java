@@ -29,7 +29,9 @@ public record PvHeader(String uuid, long deviceSize, List<DiskLocation> dataArea
     public static final int OFFSET_UUID = 0;
     public static final int OFFSET_DEVICE_SIZE = 32;
     public static final int OFFSET_DISK_AREAS = 40;
-    /** vhdkit reads at most this many entries in each list; lvm2 writes one data area and at most two metadata areas. */
+    /**
+     * vhdkit reads at most this many entries in each list; lvm2 writes one data area and at most two metadata areas.
+     */
     public static final int MAX_AREAS = 8;
 
     public PvHeader {
@@ -79,7 +81,8 @@ public record PvHeader(String uuid, long deviceSize, List<DiskLocation> dataArea
         while (true) {
             if (at + DiskLocation.SIZE > LabelHeader.SECTOR_SIZE) {
                 throw new CorruptFormatException(ref(what, sectorPosition + Math.min(at, LabelHeader.SECTOR_SIZE)),
-                        device + ": the pv_header's " + what + " has no terminating zero entry inside the label sector");
+                        device + ": the pv_header's " + what
+                                + " has no terminating zero entry inside the label sector");
             }
             long offset = b.getLong(at);
             long size = b.getLong(at + 8);

@@ -108,7 +108,8 @@ class LogicalVolumeDiskTest {
         long[] w = words(d, 0, (int) d.size());
         for (int i = 0; i < w.length; i++) {
             long x = i * 8L;
-            long expected = x < 3 * EXTENT ? at(1, PV0_DATA + 2 * EXTENT + x) : at(2, PV1_DATA + EXTENT + x - 3 * EXTENT);
+            long expected = x < 3 * EXTENT ? at(1, PV0_DATA + 2 * EXTENT + x)
+                    : at(2, PV1_DATA + EXTENT + x - 3 * EXTENT);
             assertEquals(expected, w[i], "LV byte " + x);
         }
     }

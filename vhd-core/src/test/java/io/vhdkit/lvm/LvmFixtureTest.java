@@ -97,7 +97,8 @@ class LvmFixtureTest {
         checkAgainstManifest(scan, m);
         PhysicalVolume pv = scan.physicalVolumes().get(0);
         assertEquals(2, pv.metadataAreas().size(), "pvcreate --pvmetadatacopies 2");
-        assertTrue(pv.metadataAreas().get(1).location().offset() > pv.disk().size() / 2, "the second copy is at the end");
+        assertTrue(pv.metadataAreas().get(1).location().offset() > pv.disk().size() / 2,
+                "the second copy is at the end");
         // both copies read and agree: no stale or inconsistent findings; the pool and the thin LV are listed only
         assertEquals(List.of("logical-volume.unsupported", "logical-volume.unsupported"),
                 scan.findings().stream().map(Finding::code).toList());
@@ -170,7 +171,8 @@ class LvmFixtureTest {
         // LVM said the same: it used seqno 2
         String vgs = Files.readString(dir().resolve("reports/gpt-stale/vgs.json"), StandardCharsets.UTF_8);
         assertTrue(vgs.contains("\"vg_seqno\":\"2\""), vgs);
-        assertTrue(Files.readString(dir().resolve("reports/gpt-stale/vgs.stderr")).contains("ignoring metadata seqno 1"));
+        assertTrue(Files.readString(dir().resolve("reports/gpt-stale/vgs.stderr"))
+                .contains("ignoring metadata seqno 1"));
         checkAgainstManifest(scan, m);
         checkContents(scan, m);
     }
@@ -287,7 +289,8 @@ class LvmFixtureTest {
                 int n = r.nextInt(Math.min(expected.length - from, 300_000) + 1);
                 byte[] piece = new byte[n];
                 v.disk().read(from, ByteBuffer.wrap(piece));
-                assertArrayEquals(java.util.Arrays.copyOfRange(expected, from, from + n), piece, v.name() + " @" + from);
+                assertArrayEquals(java.util.Arrays.copyOfRange(expected, from, from + n), piece,
+                        v.name() + " @" + from);
             }
             List<Extent> allocated = v.disk().allocatedExtents();
             List<Extent> data = nonZeroPages(expected);

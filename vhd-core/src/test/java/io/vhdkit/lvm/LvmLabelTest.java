@@ -14,18 +14,21 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The label and pv_header of a real PV (golden mbr-p2.head, written by pvcreate/vgcreate), then one field at a time broken. */
+/**
+ * The label and pv_header of a real PV (golden mbr-p2.head, written by pvcreate/vgcreate), then one field at a time
+ * broken.
+ */
 class LvmLabelTest {
 
     private static final LvmTestSupport.MPv PV = LvmTestSupport.goldenManifest("mbr.tsv").pvs().get(0);
+    private static final long SIZE = LvmTestSupport.goldenPv("mbr-p2.head.gz").size();
 
     private static byte[] head() {
         return LvmTestSupport.goldenPv("mbr-p2.head.gz").head.clone();
     }
 
     private static LvmLabel read(byte[] b) throws IOException {
-        return LvmLabel.read(new MemoryDisk(b, LvmTestSupport.deviceSize(LvmTestSupport.goldenPv("mbr-p2.head.gz").head)),
-                "partition 2");
+        return LvmLabel.read(new MemoryDisk(b, SIZE), "partition 2");
     }
 
     @Test
@@ -71,7 +74,8 @@ class LvmLabelTest {
         byte[] b = head();
         b[SECTOR] = 'X';
         NotThisFormatException e = assertThrows(NotThisFormatException.class, () -> read(b));
-        assertEquals("LVM label @0x0: partition 2 has no LVM label (\"LABELONE\") in its first 4 sectors", e.getMessage());
+        assertEquals("LVM label @0x0: partition 2 has no LVM label (\"LABELONE\") in its first 4 sectors",
+                e.getMessage());
     }
 
     @Test

@@ -54,9 +54,7 @@ final class LvmTestSupport {
             if (fromHead > 0) {
                 dst.put(head, (int) position, fromHead);
             }
-            while (dst.hasRemaining()) {
-                dst.put((byte) 0);
-            }
+            io.vhdkit.io.Buffers.putZeros(dst, dst.remaining());
         }
 
         @Override

@@ -27,8 +27,10 @@ class MetadataDecoderTest {
         return "contents = \"Text Format Volume Group\"\nversion = 1\n"
                 + "vg {\nid = \"" + ID1 + "\"\nseqno = 3\nstatus = [\"READ\", \"WRITE\"]\nextent_size = 8\n"
                 + "physical_volumes {\n"
-                + "pv0 {\nid = \"" + ID2 + "\"\nstatus = [\"ALLOCATABLE\"]\ndev_size = 200\npe_start = 16\npe_count = 10\n}\n"
-                + "pv1 {\nid = \"" + ID3 + "\"\nstatus = [\"ALLOCATABLE\"]\ndev_size = 100\npe_start = 8\npe_count = 6\n}\n"
+                + "pv0 {\nid = \"" + ID2 + "\"\nstatus = [\"ALLOCATABLE\"]\ndev_size = 200\npe_start = 16\n"
+                + "pe_count = 10\n}\n"
+                + "pv1 {\nid = \"" + ID3 + "\"\nstatus = [\"ALLOCATABLE\"]\ndev_size = 100\npe_start = 8\n"
+                + "pe_count = 6\n}\n"
                 + "}\nlogical_volumes {\n" + lvs + "}\n}\n";
     }
 
