@@ -20,7 +20,8 @@
  * findings.addAll(lvm.findings());
  * }</pre>
  * The LV disks read through the candidates' disks (no copy); they are immutable and thread-safe, and closing them
- * does nothing.
+ * does nothing. Offsets in the findings' and exceptions' {@link io.vhdkit.format.FieldRef}s are byte offsets within
+ * the candidate device named in the message (the partition or the disk), not within the image file.
  *
  * <h2>What is read (lvm2 2.03 on-disk format, little-endian)</h2>
  * <ul>
