@@ -259,8 +259,14 @@ public final class ClusterChain {
         } else {
             kind = "points outside the clusters 2 to " + layout.maxCluster();
         }
-        String tail = needed > 0 ? " after " + have + " of the " + needed + " clusters the file size needs"
-                : " after " + have + " clusters";
+        String tail;
+        if (needed > 0 && have == needed) {
+            tail = ", where the chain should end (the file size needs " + needed + " clusters)";
+        } else if (needed > 0) {
+            tail = " after " + have + " of the " + needed + " clusters the file size needs";
+        } else {
+            tail = " after " + have + " clusters";
+        }
         return new CorruptFormatException(fatRef(fat, cur), hex(next), needed > 0 ? "the next cluster of the chain"
                 : "a cluster or an end-of-chain marker", what + ": the cluster chain " + kind + " at the FAT entry "
                 + "of cluster " + cur + " (" + hex(next) + ")" + tail);

@@ -283,6 +283,7 @@ public final class FatFileSystem implements FileSystem {
         if (position < 0) {
             throw new IllegalArgumentException("negative position " + position);
         }
+        ClusterChain chain = f.chain();   // checked on the first read, also of an empty file
         long size = f.stat().size();
         if (position >= size) {
             return -1;
@@ -291,7 +292,6 @@ public final class FatFileSystem implements FileSystem {
         if (n == 0) {
             return 0;
         }
-        ClusterChain chain = f.chain();
         int cs = layout.clusterSize();
         long pos = position;
         int left = n;
@@ -432,6 +432,6 @@ public final class FatFileSystem implements FileSystem {
     }
 
     private static FieldRef idRef(long id) {
-        return FieldRef.of(BootSector.FORMAT, "node id", "", id);
+        return FieldRef.of(BootSector.FORMAT, "node", "id", id);
     }
 }
