@@ -36,12 +36,21 @@ final class DirectoryParser {
     static final int MAX_NAME_UNITS = 255;
 
     private final List<Item> items = new ArrayList<>();
+    private final boolean strict;
     private String label;
     private boolean ended;
 
     private char[] pending;
     private int expected;
     private int pendingChecksum;
+
+    /**
+     * @param strict whether a short name that cannot be a file name is corrupt (listing), or the entry is skipped
+     *               (looking for the label only)
+     */
+    DirectoryParser(boolean strict) {
+        this.strict = strict;
+    }
 
     List<Item> items() {
         return items;
@@ -103,8 +112,11 @@ final class DirectoryParser {
             return;
         }
         String shortName = e.shortName();
-        if (longName == null && (shortName.isEmpty() || shortName.equals(".") || shortName.equals("..") || shortName.indexOf('/') >= 0
-                || shortName.indexOf('\0') >= 0)) {
+        if (longName == null && (shortName.isEmpty() || shortName.equals(".") || shortName.equals("..")
+                || shortName.indexOf('/') >= 0 || shortName.indexOf('\0') >= 0)) {
+            if (!strict) {
+                return;
+            }
             throw new CorruptFormatException(FieldRef.of(BootSector.FORMAT, "directory entry", "name", offset),
                     "\"" + shortName.replace("\0", "\\0") + "\"", "an 8.3 name",
                     "the short name \"" + shortName.replace("\0", "\\0") + "\" cannot be a file name");

@@ -85,7 +85,7 @@ public final class FatFileSystem implements FileSystem {
         }
         this.root = new FatNode(this, ROOT_ID, new FileStat(FileType.DIRECTORY, rootSize, MODE_DIRECTORY, 0, 0,
                 Instant.EPOCH, 1), null, layout.rootCluster(), rootChain);
-        DirectoryParser rootDir = parse(root);
+        DirectoryParser rootDir = parse(root, false);
         checkFatHead(findings);
         compareFatCopies(findings);
         if (bootSector.dirty()) {
@@ -213,8 +213,7 @@ public final class FatFileSystem implements FileSystem {
         long first = e.firstCluster(layout.type());
         if (e.directory()) {
             ClusterChain chain = ClusterChain.ofDirectory(fat, layout, first, ClusterChain.firstClusterRef(id),
-                    "directory \"" + e.shortName()
-                    + "\" (entry @" + id + ")");
+                    "directory \"" + e.shortName() + "\" (entry @" + id + ")");
             FileStat st = new FileStat(FileType.DIRECTORY, chain.clusters() * layout.clusterSize(), MODE_DIRECTORY,
                     0, 0, e.modified(), 1);
             return new FatNode(this, id, st, e, first, chain);
@@ -323,9 +322,13 @@ public final class FatFileSystem implements FileSystem {
         // the volume is the caller's
     }
 
-    /** Parses a directory's entries, block by block, up to its end marker. */
     private DirectoryParser parse(FatNode d) throws IOException {
-        DirectoryParser p = new DirectoryParser();
+        return parse(d, true);
+    }
+
+    /** Parses a directory's entries, block by block, up to its end marker. */
+    private DirectoryParser parse(FatNode d, boolean strict) throws IOException {
+        DirectoryParser p = new DirectoryParser(strict);
         ClusterChain chain = d.chain();
         if (chain == null) {
             int bps = layout.bytesPerSector();
@@ -344,7 +347,7 @@ public final class FatFileSystem implements FileSystem {
                     break;
                 }
             }
-            for (DirectoryParser.Item item : p.items()) {
+            for (DirectoryParser.Item item : strict ? p.items() : List.<DirectoryParser.Item>of()) {
                 long c = item.entry().firstCluster(layout.type());
                 if (item.entry().directory() && c != 0 && (c == d.firstCluster() || c == layout.rootCluster())) {
                     throw new CorruptFormatException(FieldRef.of(BootSector.FORMAT, "directory entry",

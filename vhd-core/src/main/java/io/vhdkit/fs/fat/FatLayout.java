@@ -4,7 +4,6 @@ import io.vhdkit.check.Finding;
 import io.vhdkit.check.Severity;
 import io.vhdkit.format.CorruptFormatException;
 import io.vhdkit.format.FieldRef;
-import io.vhdkit.format.UnsupportedFormatException;
 import java.util.List;
 
 /**
@@ -12,11 +11,12 @@ import java.util.List;
  * sectors, then {@code BPB_NumFATs} copies of the FAT, then (FAT12/16) the fixed root directory, then the data
  * clusters, numbered from 2. All offsets are bytes from the start of the volume.
  *
- * <p><b>The FAT type.</b> fatgen103 decides by cluster count alone. Linux, blkid, mtools and dosfstools decide FAT32
- * by the layout ({@code BPB_FATSz16 == 0}) and FAT12 against FAT16 by the count. So does vhdkit: a FAT32 layout with
- * fewer than 65525 clusters (what {@code mkfs.fat -F 32} makes of a small volume) is read as FAT32, with a finding,
- * because UEFI firmware built on edk2's FatPkg refuses to mount it; a FAT12/16 layout with 65525 clusters or more is
- * corrupt (16-bit entries cannot number them; blkid and edk2 reject it too).
+ * <p><b>The FAT type.</b> fatgen103 (and mtools) decide by cluster count alone. Linux ({@code fat_fill_super}), blkid,
+ * dosfstools and edk2's FatPkg decide FAT32 by the layout ({@code BPB_FATSz16 == 0}) and FAT12 against FAT16 by the
+ * count ({@code < 4085}). So does vhdkit: a FAT32 layout with fewer than 65525 clusters (what {@code mkfs.fat -F 32}
+ * makes of a small volume) is read as FAT32, with a warning, because UEFI firmware built on edk2's FatPkg refuses to
+ * mount it (and mtools takes it for FAT16); a FAT12/16 layout with 65525 clusters or more is corrupt (16-bit entries
+ * cannot number them; blkid and edk2 reject it too).
  *
  * @param type              the FAT variant
  * @param bytesPerSector    sector size
@@ -44,7 +44,7 @@ public record FatLayout(FatType type, int bytesPerSector, int clusterSize, long 
      * {@code volumeSize} bytes; what is odd but readable is added to {@code findings}.
      */
     static FatLayout of(BootSector bs, long volumeSize, List<Finding> findings)
-            throws CorruptFormatException, UnsupportedFormatException {
+            throws CorruptFormatException {
         int bps = bs.bytesPerSector();
         long total = bs.totalSectors();
         if (total == 0) {
