@@ -1,11 +1,17 @@
 package io.vhdkit.fs.xfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vhdkit.fs.FsFiles;
 import io.vhdkit.fs.FsInfo;
+import io.vhdkit.fs.PathResolver;
 import io.vhdkit.testing.Fixtures;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -53,6 +59,33 @@ class XfsCorpusTest {
             oracle.verify(fs, bad);
             assertTrue(oracle.checkedFiles() > 3500, "files checked: " + oracle.checkedFiles());
             assertTrue(oracle.checkedLookups() > 3500, "lookups checked: " + oracle.checkedLookups());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v5", "v4", "v5-ci"})
+    void pathsResolveThroughSymlinksAndLoopsStop(String image) throws IOException {
+        try (XfsTestSupport.RawDisk disk = XfsTestSupport.disk(dir().resolve(image + ".img"))) {
+            XfsFileSystem fs = XfsFileSystem.open(disk);
+            PathResolver resolver = new PathResolver(fs);
+            assertEquals("hello, xfs\n", new String(FsFiles.readAll(fs, resolver.resolve("/links/relative", true)
+                    .node(), 100), StandardCharsets.UTF_8));
+            assertEquals("/hello.txt", resolver.resolve("/links/absolute", true).path());
+            assertEquals("/dirs/sf", resolver.resolve("/links/to-dir/sf", true).path());
+            assertEquals("/deep/l01/l02/l03/l04/l05/l06/l07/l08/l09/l10/l11/l12/l13/l14/l15/l16/bottom.txt",
+                    resolver.resolve("/deep/l01/l02/l03/l04/l05/l06/l07/l08/l09/l10/l11/l12/l13/l14/l15/l16/"
+                            + "bottom.txt", true).path());
+            assertThrows(FileSystemLoopException.class, () -> resolver.resolve("/links/loop-a", true));
+            assertThrows(NoSuchFileException.class, () -> resolver.resolve("/links/dangling", true));
+            assertEquals("/links/loop-a", resolver.resolve("/links/loop-a", false).path());
+            if (image.equals("v5-ci")) {   // ascii-ci: names match ignoring case, Latin-1 capitals included
+                assertEquals("/hello.txt", resolver.resolve("/HELLO.TXT", true).path());
+                assertEquals("/unicode/UPPER-lower", resolver.resolve("/UNICODE/upper-LOWER", true).path());
+                assertEquals("/unicode/\u00c0-latin1-upper", resolver.resolve("/unicode/\u00c0-LATIN1-UPPER", true)
+                        .path());
+            } else {
+                assertTrue(resolver.find("/HELLO.TXT", true).isEmpty());
+            }
         }
     }
 
