@@ -100,7 +100,7 @@ final class XfsGeometry {
         if (version != 4 && version != 5) {
             throw new UnsupportedFormatException(sbRef("version", XfsSuperblock.OFFSET_VERSIONNUM),
                     Integer.toString(version), "4 or 5", "version is " + version + " - should be 4 or 5"
-                    + (version >= 1 && version <= 3 ? " (versions 1 to 3 are IRIX formats from before 1999)" : ""));
+                    + (version >= 1 && version <= 3 ? " (versions 1 to 3 are old IRIX formats)" : ""));
         }
         if (sb.isV5() && verifyCrc && !sb.crcValid()) {
             throw new CorruptFormatException(sbRef("crc", XfsSuperblock.OFFSET_CRC), XfsChecksum.hex(sb.crc()),

@@ -64,6 +64,64 @@ final class XfsTestSupport {
         }
     }
 
+    /** A volume with some bytes replaced, over another (the large built images are not copied to be damaged). */
+    static final class PatchedDisk implements VirtualDisk {
+        private final VirtualDisk base;
+        private final java.util.TreeMap<Long, byte[]> patches = new java.util.TreeMap<>();
+
+        PatchedDisk(VirtualDisk base) {
+            this.base = base;
+        }
+
+        PatchedDisk put(long offset, byte[] bytes) {
+            patches.put(offset, bytes.clone());
+            return this;
+        }
+
+        /** Reads {@code length} bytes as patched so far. */
+        byte[] get(long offset, int length) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            read(offset, b);
+            return b.array();
+        }
+
+        @Override
+        public long size() {
+            return base.size();
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            int start = dst.position();
+            int n = dst.remaining();
+            base.read(position, dst);
+            for (Map.Entry<Long, byte[]> p : patches.entrySet()) {
+                long from = Math.max(p.getKey(), position);
+                long to = Math.min(p.getKey() + p.getValue().length, position + n);
+                for (long i = from; i < to; i++) {
+                    dst.put(start + (int) (i - position), p.getValue()[(int) (i - p.getKey())]);
+                }
+            }
+        }
+
+        @Override
+        public List<Extent> allocatedExtents() throws IOException {
+            return base.allocatedExtents();
+        }
+
+        @Override
+        public void close() throws IOException {
+            base.close();
+        }
+    }
+
+    /** Recomputes a v5 CRC in place: CRC32C of {@code length} bytes at {@code start}, the field taken as zero. */
+    static void fixCrc(byte[] b, long start, int length, int crcOffset) {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        int crc = XfsChecksum.compute(buf, (int) start, length, crcOffset);
+        ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) start + crcOffset, crc);
+    }
+
     static RawDisk disk(byte[] image) throws IOException {
         return new RawDisk(new ByteArraySource("xfs.img", image));
     }
