@@ -257,6 +257,57 @@ final class DataFork {
     }
 
     /**
+     * The byte offsets of the btree's blocks below the in-inode root, breadth-first, at most {@code max}; empty in
+     * extents format. Each block is listed once however often it is referenced.
+     */
+    List<Long> btreeBlocks(int max) throws IOException {
+        List<Long> out = new ArrayList<>();
+        if (inline != null) {
+            return out;
+        }
+        ByteBuffer root = ByteBuffer.wrap(inode.fork()).order(ByteOrder.BIG_ENDIAN);
+        int level = Short.toUnsignedInt(root.getShort(0));
+        int numrecs = Short.toUnsignedInt(root.getShort(2));
+        int maxrecs = (inode.fork().length - ROOT_HEADER) / 16;
+        if (level < 1 || level > MAX_LEVELS || numrecs < 1 || numrecs > maxrecs) {
+            map(0);    // reports the damage
+            return out;
+        }
+        List<Long> ptrs = new ArrayList<>();
+        for (int i = 0; i < numrecs; i++) {
+            ptrs.add(root.getLong(ROOT_HEADER + maxrecs * 8 + i * 8));
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int header = g.v5 ? V5_HEADER : V4_HEADER;
+        for (int depth = level - 1; depth >= 0 && !ptrs.isEmpty(); depth--) {
+            List<Long> next = new ArrayList<>();
+            for (long ptr : ptrs) {
+                if (out.size() == max) {
+                    return out;
+                }
+                long at = g.fsbToByte(ptr, 1, FieldRef.of(XfsGeometry.FORMAT, structure, "bmbt pointer",
+                        inode.offset()));
+                if (!seen.add(at)) {
+                    continue;
+                }
+                out.add(at);
+                if (depth > 0) {
+                    ByteBuffer b = fs.reader().block(at, g.blockSize, "bmbt block", "data")
+                            .order(ByteOrder.BIG_ENDIAN);
+                    int recs = checkHeader(b, at, depth, "bmbt block " + Long.toUnsignedString(ptr) + " of "
+                            + structure);
+                    int max2 = (g.blockSize - header) / 16;
+                    for (int i = 0; i < recs; i++) {
+                        next.add(b.getLong(header + max2 * 8 + i * 8));
+                    }
+                }
+            }
+            ptrs = next;
+        }
+        return out;
+    }
+
+    /**
      * Every extent in file order, at most {@code max} of them.
      *
      * @throws UnsupportedFormatException when there are more

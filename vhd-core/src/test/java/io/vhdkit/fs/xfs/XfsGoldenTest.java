@@ -188,6 +188,37 @@ class XfsGoldenTest {
     }
 
     @Test
+    void concurrentReadersSeeTheSameFiles() throws Exception {
+        XfsFileSystem fs = v5();
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        for (var e : XfsTestSupport.walk(fs).entrySet()) {
+            if (e.getValue().type() == FileType.REGULAR) {
+                expected.put(e.getKey(), XfsTestSupport.sha256(fs, e.getValue()));
+            }
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<java.util.Map<String, String>>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                runs.add(pool.submit(() -> {
+                    java.util.Map<String, String> seen = new java.util.TreeMap<>();
+                    for (var e : XfsTestSupport.walk(fs).entrySet()) {
+                        if (e.getValue().type() == FileType.REGULAR) {
+                            seen.put(e.getKey(), XfsTestSupport.sha256(fs, e.getValue()));
+                        }
+                    }
+                    return seen;
+                }));
+            }
+            for (var run : runs) {
+                assertEquals(expected, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void pathsResolveThroughSymlinks() throws IOException {
         XfsFileSystem fs = v5();
         PathResolver resolver = new PathResolver(fs);
