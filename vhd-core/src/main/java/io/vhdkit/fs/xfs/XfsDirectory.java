@@ -120,7 +120,7 @@ final class XfsDirectory {
             DataFork fork = DataFork.of(fs, dir);
             long endBlock = (Math.min(dir.stat().size(), XfsGeometry.DIR_LEAF_OFFSET) + g.blockSize - 1)
                     >> g.blockLog;
-            boolean blockForm = dir.stat().size() == g.dirBlockSize;
+            boolean blockForm = isBlockForm(fork);
             long block = 0;
             int blocks = 0;
             while (block < endBlock) {
@@ -147,6 +147,26 @@ final class XfsDirectory {
             }
         }
         return out;
+    }
+
+    /**
+     * Block form, as {@code xfs_dir2_isblock} decides: nothing is mapped past the first directory block (a leaf
+     * directory may have a single data block and so the same size). Then di_size must be one directory block.
+     */
+    private boolean isBlockForm(DataFork fork) throws IOException {
+        DataFork.Mapping after = fork.map(g.dirBlockFsbs);
+        boolean block = after.hole() && after.end() == Long.MAX_VALUE;
+        if (block && dir.stat().size() != g.dirBlockSize) {
+            throw new CorruptFormatException(ref("di_size", dir.offset() + XfsInode.OFFSET_SIZE),
+                    Long.toString(dir.stat().size()), g.dirBlockSize + " (one directory block: nothing is mapped "
+                    + "after it)");
+        }
+        return block;
+    }
+
+    /** Whether the directory is in block form (false for shortform). */
+    boolean blockForm() throws IOException {
+        return dir.format() != XfsInode.FORMAT_LOCAL && isBlockForm(DataFork.of(fs, dir));
     }
 
     private CorruptFormatException partlyMapped(long block) {
@@ -450,7 +470,7 @@ final class XfsDirectory {
             return match.result();
         }
         DataFork fork = DataFork.of(fs, dir);
-        if (dir.stat().size() == g.dirBlockSize) {
+        if (isBlockForm(fork)) {
             blockLookup(fork, match);
         } else {
             leafLookup(fork, match);

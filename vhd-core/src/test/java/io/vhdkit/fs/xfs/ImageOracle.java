@@ -188,8 +188,7 @@ final class ImageOracle {
                     : XfsDaHash.ciHash(e.name(), false));
             // xfs_db prints directory offsets in 8-byte units; for leaf and node directories (list_leafdir in
             // db/namei.c) it prints the offset of the entry's end, that is of the next entry
-            boolean leafForm = dir.format() != XfsInode.FORMAT_LOCAL
-                    && dir.stat().size() != fs.geometry().dirBlockSize;
+            boolean leafForm = dir.format() != XfsInode.FORMAT_LOCAL && !new XfsDirectory(fs, dir).blockForm();
             long cookie = (e.cookie() + (leafForm ? new XfsDirectory(fs, dir).entrySize(e.name().length) : 0)) / 8;
             mine.add(cookie + " " + e.ino() + " " + ftypeName(fs, e.ftype()) + " " + hash + " " + e.text());
         }

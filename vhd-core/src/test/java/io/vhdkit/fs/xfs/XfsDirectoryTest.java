@@ -300,6 +300,24 @@ class XfsDirectoryTest {
     }
 
     @Test
+    void aLeafDirectoryWithOneDataBlockIsNotABlockDirectory() throws IOException {
+        XfsInode dir = XfsGoldenTest.at(pristine5, "/leaf-one-block");
+        assertEquals(4096, dir.stat().size());       // as large as a block directory
+        long leaf = blockAt(pristine5, "/leaf-one-block", LEAF_V5);
+        assertEquals(XfsDirectory.LEAF1_MAGIC_V5, Short.toUnsignedInt(ByteBuffer.wrap(v5).getShort((int) leaf + 8)));
+        List<DirEntry> list = pristine5.list(dir);
+        assertEquals(130, list.size());
+        for (DirEntry e : list) {
+            assertEquals(e, pristine5.lookup(dir, e.name()).orElseThrow());
+        }
+        // a block directory must be one directory block long
+        long inode = XfsGoldenTest.at(pristine5, "/deleted").offset();
+        Golden.putLong(v5, inode + XfsInode.OFFSET_SIZE, 8192);
+        XfsTestSupport.fixCrc(v5, inode, 512, XfsInode.OFFSET_CRC);
+        listFails5("/deleted", "di_size is 8192 - should be 4096 (one directory block: nothing is mapped after it)");
+    }
+
+    @Test
     void leafFormDamage() throws IOException {
         long leaf = blockAt(pristine5, "/deleted-leaf", LEAF_V5);
         byte[] saved = java.util.Arrays.copyOfRange(v5, (int) leaf, (int) leaf + 4096);
