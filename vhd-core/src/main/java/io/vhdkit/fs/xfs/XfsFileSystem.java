@@ -26,10 +26,13 @@ import java.util.Optional;
  * <p>What is read: the primary superblock; inodes v1 to v3 (v3 CRC, number and UUID checked); data forks in
  * extents and btree format (any depth up to {@link DataFork#MAX_LEVELS}); unwritten extents and holes read as
  * zeros; directories in shortform, block, leaf and node form (listing from the data blocks, lookup through the hash
- * index); inline and remote symlinks; device numbers. Feature bits: ftype, spinodes, meta_uuid, bigtime, nrext64,
- * needsrepair (reported), exchrange and parent (no effect on what is read); ascii-ci names compare as the kernel
- * compares them ({@link FsInfo#caseSensitive()} is false). Refused as unsupported: versions 1 to 3, v4 without
- * dirv2 or nlink, unknown incompat bits (metadir, zoned, newer), and reading realtime files.
+ * index); inline and remote symlinks; device numbers. Names are bytes on disk: they are decoded as UTF-8 (invalid
+ * sequences become U+FFFD, and such a name cannot be looked up by its decoded form).
+ *
+ * <p>Feature bits: ftype, spinodes, meta_uuid, bigtime, nrext64, needsrepair (reported), exchrange and parent (no
+ * effect on what is read) are supported; ascii-ci names compare as the kernel compares them ({@link
+ * FsInfo#caseSensitive()} is false). Refused as unsupported: versions 1 to 3, v4 without dirv2 or nlink, unknown
+ * incompat bits (metadir, zoned, newer), and the data of realtime files.
  *
  * <p>Not known offline: whether the log is clean. The reader reports {@code sb_inprogress}, needsrepair and log
  * incompat bits (set only while the log holds items) as anomalies, but does not search the log for its head, so a
@@ -177,11 +180,7 @@ public final class XfsFileSystem implements FileSystem {
         if (position >= size) {
             return -1;
         }
-        if (inode.realtime()) {
-            throw new UnsupportedFormatException(FieldRef.of(XfsGeometry.FORMAT, "inode " + inode.ino(), "di_flags",
-                    inode.offset() + XfsInode.OFFSET_FLAGS), "realtime", null, "inode " + inode.ino()
-                    + " is a realtime file: its data is on the realtime device, which is not read");
-        }
+        refuseRealtime(inode);
         int n = (int) Math.min(dst.remaining(), size - position);
         DataFork fork = DataFork.of(this, inode);
         int done = 0;
@@ -210,6 +209,14 @@ public final class XfsFileSystem implements FileSystem {
         return n;
     }
 
+    private static void refuseRealtime(XfsInode inode) throws UnsupportedFormatException {
+        if (inode.realtime() && inode.type() == FileType.REGULAR) {
+            throw new UnsupportedFormatException(FieldRef.of(XfsGeometry.FORMAT, "inode " + inode.ino(), "di_flags",
+                    inode.offset() + XfsInode.OFFSET_FLAGS), "realtime", null, "inode " + inode.ino()
+                    + " is a realtime file: its data is on the realtime device, which is not read");
+        }
+    }
+
     @Override
     public String readLink(FsNode link) throws IOException {
         return XfsSymlink.read(this, own(link, FileType.SYMLINK, "a symlink"));
@@ -224,6 +231,7 @@ public final class XfsFileSystem implements FileSystem {
         if (inode.format() != XfsInode.FORMAT_EXTENTS && inode.format() != XfsInode.FORMAT_BTREE) {
             return List.of();
         }
+        refuseRealtime(inode);
         return DataFork.of(this, inode).extents(MAX_LISTED_EXTENTS);
     }
 
