@@ -176,6 +176,19 @@ class XfsInodeTest {
     }
 
     @Test
+    void realtimeFilesAreNotRead() throws IOException {
+        byte[] b = v5Inode(FILE, XfsInode.OFFSET_FLAGS, new byte[] {0, XfsInode.FLAG_REALTIME});
+        XfsFileSystem fs = XfsTestSupport.open(b);
+        XfsInode n = XfsGoldenTest.at(fs, FILE);
+        assertTrue(n.realtime());
+        io.vhdkit.format.UnsupportedFormatException e = assertThrows(io.vhdkit.format.UnsupportedFormatException.class,
+                () -> fs.read(n, 0, ByteBuffer.allocate(10)));
+        assertTrue(e.getMessage().contains("is a realtime file: its data is on the realtime device, which is not "
+                + "read"), e.getMessage());
+        assertThrows(io.vhdkit.format.UnsupportedFormatException.class, () -> fs.extents(n));
+    }
+
+    @Test
     void inodeNumbersOutOfRange() throws IOException {
         XfsFileSystem fs = XfsTestSupport.open(XfsSuperblockTest.v5());
         for (long ino : new long[] {0, 1L << 15 << 1, (1L << 15) + 16384 * 2, -1, Long.MAX_VALUE}) {
