@@ -1,5 +1,6 @@
 package io.vhdkit.fs.xfs;
 
+import io.vhdkit.disk.RawDisk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class XfsCorpusTest {
     @ValueSource(strings = {"v5", "v4", "v5-ci"})
     void everyFileMatchesTheSourceAndXfsDb(String image) throws IOException {
         Path d = dir();
-        try (XfsTestSupport.RawDisk disk = XfsTestSupport.disk(d.resolve(image + ".img"))) {
+        try (RawDisk disk = XfsTestSupport.disk(d.resolve(image + ".img"))) {
             XfsFileSystem fs = XfsFileSystem.open(disk);
             ImageOracle oracle = new ImageOracle(image, XfsTestSupport.tsv(d.resolve("manifest.tsv")),
                     XfsTestSupport.tsv(d.resolve(image + ".inodes.tsv")),
@@ -65,7 +66,7 @@ class XfsCorpusTest {
     @ParameterizedTest
     @ValueSource(strings = {"v5", "v4", "v5-ci"})
     void pathsResolveThroughSymlinksAndLoopsStop(String image) throws IOException {
-        try (XfsTestSupport.RawDisk disk = XfsTestSupport.disk(dir().resolve(image + ".img"))) {
+        try (RawDisk disk = XfsTestSupport.disk(dir().resolve(image + ".img"))) {
             XfsFileSystem fs = XfsFileSystem.open(disk);
             PathResolver resolver = new PathResolver(fs);
             assertEquals("hello, xfs\n", new String(FsFiles.readAll(fs, resolver.resolve("/links/relative", true)
@@ -98,7 +99,7 @@ class XfsCorpusTest {
             int eq = line.indexOf('=');
             blkid.put(line.substring(0, eq), line.substring(eq + 1));
         }
-        try (XfsTestSupport.RawDisk disk = XfsTestSupport.disk(d.resolve(image + ".img"))) {
+        try (RawDisk disk = XfsTestSupport.disk(d.resolve(image + ".img"))) {
             XfsFileSystem fs = XfsFileSystem.open(disk);
             FsInfo info = fs.info();
             assertEquals(blkid.get("TYPE"), info.type());

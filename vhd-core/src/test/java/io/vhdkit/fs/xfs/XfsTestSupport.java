@@ -1,8 +1,8 @@
 package io.vhdkit.fs.xfs;
 
+import io.vhdkit.disk.RawDisk;
 import io.vhdkit.disk.VirtualDisk;
 import io.vhdkit.io.ByteArraySource;
-import io.vhdkit.io.ByteSource;
 import io.vhdkit.io.Extent;
 import io.vhdkit.io.FileByteSource;
 import io.vhdkit.fs.DirEntry;
@@ -27,41 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
-/** Images as volumes, the golden images, the TSV oracles and a tree walk, for the XFS tests. */
+/** Damaged volumes, the golden images, the TSV oracles and a tree walk, for the XFS tests. */
 final class XfsTestSupport {
 
     private XfsTestSupport() {
-    }
-
-    /** A raw image as a volume (no container). */
-    static final class RawDisk implements VirtualDisk {
-        private final ByteSource source;
-        private final long size;
-
-        RawDisk(ByteSource source) throws IOException {
-            this.source = source;
-            this.size = source.size();
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            source.readFully(position, dst);
-        }
-
-        @Override
-        public List<Extent> allocatedExtents() {
-            return List.of(new Extent(0, size));
-        }
-
-        @Override
-        public void close() throws IOException {
-            source.close();
-        }
     }
 
     /** A volume with some bytes replaced, over another (the large built images are not copied to be damaged). */
