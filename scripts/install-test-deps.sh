@@ -8,8 +8,11 @@ tools=(
   "vhdiinfo libvhdi-utils"           # an independent VHD parser
   "sfdisk fdisk"                     # MBR disks
   "sgdisk gdisk"                     # GPT disks
-  "mkfs.ext4 e2fsprogs"              # ext2/3/4 images (mkfs.ext4 -d), debugfs cross-checks
-  "mkfs.xfs xfsprogs"                # XFS images (mkfs.xfs -p), xfs_db cross-checks
+  "parted parted"                    # partition tables made by parted
+  "mkfs.ext4 e2fsprogs"              # ext2/3/4 images (mkfs.ext4 -d)
+  "debugfs e2fsprogs"                # ext cross-checks
+  "mkfs.xfs xfsprogs"                # XFS images (mkfs.xfs -p)
+  "xfs_db xfsprogs"                  # XFS cross-checks
   "mkfs.vfat dosfstools"             # FAT images
   "mcopy mtools"                     # files into FAT images
   "mkntfs ntfs-3g"                   # NTFS volumes
@@ -17,6 +20,7 @@ tools=(
   "cryptsetup cryptsetup-bin"        # LUKS signature
   "blkid util-linux"                 # the probe's oracle; mkswap
   "pvcreate lvm2"                    # LVM metadata written by the real tools
+  "losetup mount"                    # loop devices for lvm2
   "debootstrap debootstrap"          # a real Debian root
 )
 need=()
