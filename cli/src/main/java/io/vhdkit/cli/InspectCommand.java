@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vhdkit.check.Finding;
 import io.vhdkit.check.Severity;
 import io.vhdkit.disk.ImageProbe;
+import io.vhdkit.image.DiskImage;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.NotThisFormatException;
 import io.vhdkit.io.FileByteSource;
@@ -53,17 +54,29 @@ final class InspectCommand extends ImageCommand {
                     findings.add(VhdChecker.findingFor(e));
                 }
             }
-            try {
-                InspectReport report = new InspectReport(image, file, chain == null ? List.of() : chain.chain(),
-                        findings);
-                if (json()) {
-                    documents.add(report.json());
-                } else {
-                    report.printText(out);
+            if (chain != null) {
+                chain.close();
+            }
+            VolumesReport volumes = null;
+            if (file.diskType() != DiskType.DIFFERENCING || chain != null) {
+                try (DiskImage disk = DiskImage.open(image)) {
+                    volumes = VolumesReport.of(disk);
+                    findings.addAll(volumes.findings());
+                } catch (FormatException e) {
+                    findings.add(VhdChecker.findingFor(e));
                 }
-            } finally {
-                if (chain != null) {
-                    chain.close();
+            }
+            InspectReport report = new InspectReport(image, file, chain == null ? List.of() : chain.chain(), findings);
+            if (json()) {
+                ObjectNode doc = report.json();
+                if (volumes != null) {
+                    volumes.addTo(doc);
+                }
+                documents.add(doc);
+            } else {
+                report.printText(out);
+                if (volumes != null) {
+                    volumes.printText(out);
                 }
             }
             return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS

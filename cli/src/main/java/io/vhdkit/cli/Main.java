@@ -19,7 +19,18 @@ public final class Main {
 
     /** The configured command line, with vhdkit's exit codes and error handling. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new VhdkitCommand());
+        return commandLine(System.out);
+    }
+
+    /** The command line, with binary output ({@code vhdkit cat}) going to {@code data}. */
+    static CommandLine commandLine(java.io.OutputStream data) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cli = new CommandLine(new VhdkitCommand(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == CatCommand.class ? cls.cast(new CatCommand(data)) : defaults.create(cls);
+            }
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("vhdkit: internal error: " + e);
             if (System.getenv("VHDKIT_DEBUG") != null) {

@@ -12,17 +12,19 @@ import picocli.CommandLine;
  * @param exit the exit code
  * @param out  standard output
  * @param err  standard error
+ * @param data the bytes {@code vhdkit cat} wrote
  */
-record CliRun(int exit, String out, String err) {
+record CliRun(int exit, String out, String err, byte[] data) {
 
     static CliRun of(String... args) {
-        CommandLine cli = Main.commandLine();
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        CommandLine cli = Main.commandLine(data);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
-        return new CliRun(exit, out.toString(), err.toString());
+        return new CliRun(exit, out.toString(), err.toString(), data.toByteArray());
     }
 
     JsonNode json() throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vhdkit.testing.Fixtures;
 import java.io.IOException;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 class InspectCommandTest {
@@ -37,7 +38,8 @@ class InspectCommandTest {
         assertTrue(d.get("dynamicHeader").isNull());
         assertTrue(d.get("bat").isNull());
         assertTrue(d.get("chain").isNull());
-        assertEquals(0, d.get("findings").size());
+        assertTrue(StreamSupport.stream(d.get("findings").spliterator(), false)
+                .noneMatch(x -> x.get("severity").asText().equals("error")));
     }
 
     @Test

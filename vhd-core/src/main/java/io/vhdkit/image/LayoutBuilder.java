@@ -53,13 +53,13 @@ final class LayoutBuilder {
             rootFamily(fs.get()).ifPresent(family -> roots.add(new Root(v, fs.get(), family)));
         }
         if (roots.isEmpty()) {
-            findings.add(Finding.of(Severity.INFO, ref("root", ""), "no volume holds an operating system: none has "
+            findings.add(finding("layout.no-root", Severity.INFO, 0, "no volume holds an operating system: none has "
                     + "/etc/os-release, /usr/lib/os-release or /Windows/System32/config"));
             return new MountLayout(null, null, null, Map.of(), findings);
         }
         Root root = roots.stream().filter(r -> r.family().equals("linux")).findFirst().orElse(roots.get(0));
         if (roots.size() > 1) {
-            findings.add(Finding.of(Severity.INFO, ref("root", ""), "several volumes hold an operating system ("
+            findings.add(finding("layout.several-roots", Severity.INFO, 0, "several volumes hold an operating system ("
                     + String.join(", ", roots.stream().map(r -> r.volume().id() + " " + r.family()).toList())
                     + "); " + root.volume().id() + " is taken as the root"));
         }
@@ -93,7 +93,7 @@ final class LayoutBuilder {
     private void mapFstab(Root root, Map<String, Volume> mounted, Map<String, FileSystem> points) throws IOException {
         Optional<Resolved> fstab = new PathResolver(root.fs()).find("/etc/fstab", true);
         if (fstab.isEmpty() || fstab.get().node().type() != FileType.REGULAR) {
-            findings.add(Finding.of(Severity.INFO, ref("fstab", ""), "the root has no /etc/fstab: only the root "
+            findings.add(finding("fstab.missing", Severity.INFO, 0, "the root has no /etc/fstab: only the root "
                     + "filesystem is mounted"));
             return;
         }
@@ -111,20 +111,20 @@ final class LayoutBuilder {
             Optional<Volume> v = match(e);
             if (e.mountPoint().equals("/")) {
                 if (v.isPresent() && !v.get().equals(root.volume())) {
-                    findings.add(Finding.of(Severity.WARNING, ref("fstab", "line " + e.line()), "/etc/fstab line "
+                    findings.add(finding("fstab.root-mismatch", Severity.WARNING, e.line(), "/etc/fstab line "
                             + e.line() + " mounts " + v.get().id() + " at /, but the operating system was found on "
                             + root.volume().id()));
                 }
                 continue;
             }
             if (v.isEmpty()) {
-                findings.add(Finding.of(Severity.WARNING, ref("fstab", "line " + e.line()), "/etc/fstab line "
+                findings.add(finding("fstab.no-volume", Severity.WARNING, e.line(), "/etc/fstab line "
                         + e.line() + ": " + e.spec() + " (" + e.mountPoint() + ") matches no volume of the image; "
                         + e.mountPoint() + " is read from the filesystem below it"));
                 continue;
             }
             if (mounted.containsKey(e.mountPoint())) {
-                findings.add(Finding.of(Severity.WARNING, ref("fstab", "line " + e.line()), "/etc/fstab line "
+                findings.add(finding("fstab.duplicate", Severity.WARNING, e.line(), "/etc/fstab line "
                         + e.line() + " mounts " + e.mountPoint() + " a second time; the first line is kept"));
                 continue;
             }
@@ -132,7 +132,7 @@ final class LayoutBuilder {
                 points.put(e.mountPoint(), image.fileSystem(v.get()));
                 mounted.put(e.mountPoint(), v.get());
             } catch (FormatException ex) {
-                findings.add(Finding.of(Severity.WARNING, ref("fstab", "line " + e.line()), "/etc/fstab line "
+                findings.add(finding("fstab.unreadable-volume", Severity.WARNING, e.line(), "/etc/fstab line "
                         + e.line() + " mounts " + v.get().id() + " at " + e.mountPoint() + ", but it cannot be read: "
                         + ex.getMessage()));
             }
@@ -178,7 +178,7 @@ final class LayoutBuilder {
         for (Pattern p : List.of(DISK_PARTITION, NVME_PARTITION)) {
             Matcher m = p.matcher(device);
             if (m.matches() && m.group(1).length() < 4 && Integer.parseInt(m.group(1)) == v.partitionRef().get().index()) {
-                findings.add(Finding.of(Severity.INFO, ref("fstab", "line " + e.line()), "/etc/fstab line " + e.line()
+                findings.add(finding("fstab.device-name", Severity.INFO, e.line(), "/etc/fstab line " + e.line()
                         + " names " + device + ": taken as partition " + v.partitionRef().get().index()
                         + " of this disk, as if it were the first disk"));
                 return true;
@@ -187,7 +187,10 @@ final class LayoutBuilder {
         return false;
     }
 
-    private static FieldRef ref(String structure, String field) {
-        return FieldRef.of("image", structure, field, FieldRef.NO_OFFSET);
+    /** A finding about the layout; {@code line} is the fstab line it concerns, or 0. */
+    private static Finding finding(String code, Severity severity, int line, String message) {
+        FieldRef where = FieldRef.of("image", line > 0 ? "/etc/fstab" : "layout", line > 0 ? "line " + line : "",
+                FieldRef.NO_OFFSET);
+        return new Finding(code, severity, where, null, null, message);
     }
 }
