@@ -115,7 +115,7 @@ def main(path):
 def fmt_alloc(b):
     if b is None:
         return "-"
-    return f"{b / 1024:,.1f} KB" if b >= 10240 else f"{b:,.0f} B"
+    return f"{b / 1024:,.1f} KiB" if b >= 10240 else f"{b:,.0f} B"
 
 
 def print_lookups(lookups, cold):

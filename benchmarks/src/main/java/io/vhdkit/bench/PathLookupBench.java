@@ -49,13 +49,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code opens}, the sequences they were counted over).</li>
  * </ul>
  *
+ * <p>Warm-up: 5 one-second iterations for {@link #lookup} (the JIT settles after about 3 on the 2-core machine), 10
+ * for {@link #openLayoutRead}.
+ *
  * <p>Inputs (made in setup, reused across forks and runs, see {@link BenchData} and {@link LookupInputs}): one fixed
  * VHD per filesystem, a 512 MiB root filesystem on GPT partition 1, made by mkfs from the same generated tree.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PathLookupBench {
 
