@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -111,6 +113,11 @@ final class BenchData {
         }
     }
 
+    /** Deletes a directory tree inside {@link #root()} (a build's scratch space). */
+    static void deleteTree(Path dir) throws IOException {
+        deleteTree(root(), dir.toAbsolutePath().normalize());
+    }
+
     private static void deleteTree(Path root, Path dir) throws IOException {
         if (!dir.toAbsolutePath().normalize().startsWith(root) || dir.equals(root)) {
             throw new IllegalStateException("refusing to delete " + dir + ", which is not inside " + root);
@@ -189,7 +196,47 @@ final class BenchData {
 
     /** {@code qemu-img --version}'s first line; fails with a clear message when qemu-img cannot be run. */
     static String requireQemuImg() throws IOException {
-        return run(List.of("qemu-img", "--version")).lines().findFirst().orElse("qemu-img").trim();
+        return requireTool("qemu-img", "qemu-utils", "--version");
+    }
+
+    /**
+     * The first line {@code tool versionArgs...} prints; fails with a message naming the Debian package when the
+     * tool cannot be found or run.
+     */
+    static String requireTool(String tool, String debianPackage, String... versionArgs) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(tool(tool, debianPackage));
+        command.addAll(List.of(versionArgs));
+        String out = exec(command, Map.of(), debianPackage).output();
+        return out.lines().filter(l -> !l.isBlank()).findFirst().orElse(tool).trim();
+    }
+
+    /**
+     * The path of the tool to run: the first {@code name} on PATH, else {@code /usr/sbin/name} or {@code /sbin/name}
+     * (mkfs and partitioning tools live there, outside a normal user's PATH on Debian).
+     *
+     * @throws IllegalStateException naming the Debian package when the tool is nowhere
+     */
+    static String tool(String name, String debianPackage) {
+        List<Path> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                if (!d.isEmpty()) {
+                    dirs.add(Path.of(d));
+                }
+            }
+        }
+        dirs.add(Path.of("/usr/sbin"));
+        dirs.add(Path.of("/sbin"));
+        for (Path d : dirs) {
+            Path candidate = d.resolve(name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is missing: it is on neither PATH nor /usr/sbin. The benchmark "
+                + "inputs are made with it: install it (Debian/Ubuntu: apt-get install " + debianPackage + ").");
     }
 
     /** Converts a raw image to a dynamic VHD whose virtual size is exactly the raw file's size. */
@@ -198,30 +245,57 @@ final class BenchData {
                 raw.toString(), vhd.toString()));
     }
 
+    /** Converts a raw image to a fixed VHD whose virtual size is exactly the raw file's size. */
+    static void convertToFixedVhd(Path raw, Path vhd) throws IOException {
+        run(List.of("qemu-img", "convert", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size=on",
+                raw.toString(), vhd.toString()));
+    }
+
     private static String run(List<String> command) throws IOException {
+        return run(command, Map.of(), "qemu-utils");
+    }
+
+    /**
+     * Runs a tool to completion and returns its output (stdout and stderr); fails with the output when it exits
+     * with a non-zero code.
+     *
+     * @param env           variables added to the environment
+     * @param debianPackage named in the message when the tool cannot be started
+     */
+    static String run(List<String> command, Map<String, String> env, String debianPackage) throws IOException {
+        Result r = exec(command, env, debianPackage);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + r.exitCode()
+                    + ":\n" + r.output());
+        }
+        return r.output();
+    }
+
+    /** What a tool printed (stdout and stderr) and its exit code. */
+    record Result(int exitCode, String output) {
+    }
+
+    /** Runs a tool to completion, whatever its exit code. */
+    static Result exec(List<String> command, Map<String, String> env, String debianPackage) throws IOException {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            process = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command.get(0) + " (" + e.getMessage() + "). The "
-                    + "benchmark inputs are made with qemu-img: install it (Debian/Ubuntu: apt-get install "
-                    + "qemu-utils) and make sure it is on PATH.", e);
+                    + "benchmark inputs are made with it: install it (Debian/Ubuntu: apt-get install "
+                    + debianPackage + ") and make sure it is on PATH.", e);
         }
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc;
         try {
-            rc = process.waitFor();
+            return new Result(process.waitFor(), output);
         } catch (InterruptedException e) {
             process.destroy();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + String.join(" ", command), e);
         }
-        if (rc != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + rc + ":\n"
-                    + output);
-        }
-        return output;
     }
 
     /** Closes every non-null resource, even when one fails. */
