@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Parses {@code /etc/fstab} as util-linux's libmount does: whitespace-separated fields, octal escapes. */
 public final class Fstab {
 
     /** The most lines read: anything longer is not a real fstab. */
     public static final int MAX_LINES = 10_000;
+
+    private static final Pattern FIELDS = Pattern.compile("[ \t]+");
+    private static final Pattern SLASHES = Pattern.compile("/+");
 
     private Fstab() {
     }
@@ -23,7 +27,7 @@ public final class Fstab {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.split("[ \t]+");
+            String[] f = FIELDS.split(line);
             if (f.length < 2) {
                 continue;
             }
@@ -85,7 +89,7 @@ public final class Fstab {
         if (!path.startsWith("/")) {
             return path;
         }
-        String p = path.replaceAll("/+", "/");
+        String p = SLASHES.matcher(path).replaceAll("/");
         while (p.length() > 1 && p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
