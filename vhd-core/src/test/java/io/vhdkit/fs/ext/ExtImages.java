@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ExtImages {
 
     /** The images made by mke2fs -d from the source tree, with MANIFEST.tsv as their oracle. */
-    static final List<String> TREE_IMAGES = List.of("ext4", "ext4-1k-inline", "ext4-metabg", "ext4-bigalloc",
+    static final List<String> TREE_IMAGES = List.of("ext4", "ext4-1k-inline", "ext4-metabg", "ext4-bigalloc", "ext4-nocsum",
             "ext4-unsigned", "ext3", "ext2");
 
     private ExtImages() {
