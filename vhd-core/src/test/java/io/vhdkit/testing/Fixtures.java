@@ -150,10 +150,16 @@ public final class Fixtures {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /** The recipe's own files and the helpers all recipes share ({@code fixtures/lib.sh}). */
     private static String hash(Path recipe) throws IOException {
         try (Stream<Path> files = Files.list(recipe)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            List<Path> inputs = new java.util.ArrayList<>(files.filter(Files::isRegularFile).sorted().toList());
+            Path shared = recipe.getParent().resolve("lib.sh");
+            if (Files.isRegularFile(shared)) {
+                inputs.add(shared);
+            }
+            for (Path f : inputs) {
                 md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 md.update(Files.readAllBytes(f));
             }
