@@ -31,7 +31,7 @@ final class CatCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The VHD.")
     Path image;
 
-    @Parameters(index = "1", paramLabel = "PATH", description = "An absolute path in the image.")
+    @Parameters(index = "1", paramLabel = "PATH", description = "An absolute path in the image, / or \\ separated (C:\\Windows\\win.ini works).")
     String path;
 
     @Option(names = "--volume", paramLabel = "VOLUME",
@@ -55,8 +55,9 @@ final class CatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!path.startsWith("/")) {
-            err.println("vhdkit cat: PATH must be absolute: " + path);
+        String path = ImagePaths.toPosix(this.path).orElse(null);
+        if (path == null) {
+            err.println("vhdkit cat: PATH must be absolute (/etc/fstab, C:\\Windows or \\Windows): " + this.path);
             return ExitCodes.USAGE;
         }
         try (DiskImage img = ImageOpener.open("cat", image, err)) {

@@ -45,7 +45,7 @@ final class LsCommand implements Callable<Integer> {
     Path image;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", defaultValue = "/",
-            description = "An absolute path in the image (default: /).")
+            description = "An absolute path in the image, / or \\ separated (default: /).")
     String path;
 
     @Option(names = {"-l", "--long"}, description = "Long listing: mode, links, owner, group, size, time (UTC).")
@@ -73,8 +73,9 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!path.startsWith("/")) {
-            err.println("vhdkit ls: PATH must be absolute: " + path);
+        String path = ImagePaths.toPosix(this.path).orElse(null);
+        if (path == null) {
+            err.println("vhdkit ls: PATH must be absolute (/etc/fstab, C:\\Windows or \\Windows): " + this.path);
             return ExitCodes.USAGE;
         }
         try (DiskImage img = ImageOpener.open("ls", image, err)) {
