@@ -1,0 +1,165 @@
+package io.vhdkit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vhdkit.validator.Overrides;
+import io.vhdkit.validator.Profile;
+import io.vhdkit.validator.Rule;
+import io.vhdkit.validator.ValidationResult;
+import io.vhdkit.validator.Validator;
+import io.vhdkit.validator.report.JsonReport;
+import io.vhdkit.validator.report.TextReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vhdkit validate}: the generalization and Azure-readiness gate. */
+@Command(name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {"Checks whether VHDs will work in Azure, without booting them: the container (fixed, whole "
+                + "MiB, footer, size limits), and for OS disks whether the OS was generalized (Sysprep, waagent "
+                + "-deprovision, cloud-init clean) and is ready for Azure.",
+                "Run 'vhdkit rules' for every rule with its id, severity per profile and fix."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  pass (warnings allowed)", "  1  at least one error finding (a corrupt or non-VHD image is one)",
+                "  2  usage error (an unknown profile or rule id)", "  3  an image could not be read"})
+final class ValidateCommand implements Callable<Integer> {
+
+    enum Format { text, json }
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "VHDs to validate.")
+    List<Path> images;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "azure-generalized (default), "
+            + "azure-specialized or azure-data-disk.")
+    String profile;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (written to a "
+            + "temporary file, then renamed into place).")
+    Path output;
+
+    @Option(names = "--disable", paramLabel = "RULE", description = "Do not run this rule (repeatable).")
+    List<String> disable = new ArrayList<>();
+
+    @Option(names = "--warn", paramLabel = "RULE", description = "Report this rule's errors as warnings (repeatable).")
+    List<String> warn = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A JSON file with \"profile\", \"disable\" and "
+            + "\"warn\" (the options add to it).")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Validator validator = new Validator();
+        Set<String> known = validator.rules().stream().map(Rule::id).collect(Collectors.toSet());
+        Set<String> disabled = new HashSet<>(disable);
+        Set<String> warned = new HashSet<>(warn);
+        String profileId = profile;
+        if (config != null) {
+            try {
+                JsonNode c = Json.MAPPER.readTree(config.toFile());
+                if (profileId == null && c.hasNonNull("profile")) {
+                    profileId = c.get("profile").asText();
+                }
+                c.path("disable").forEach(n -> disabled.add(n.asText()));
+                c.path("warn").forEach(n -> warned.add(n.asText()));
+            } catch (IOException e) {
+                err.println("vhdkit validate: cannot read the config " + config + ": " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
+        Profile p = Profile.fromId(profileId == null ? "azure-generalized" : profileId).orElse(null);
+        if (p == null) {
+            err.println("vhdkit validate: unknown profile " + profileId
+                    + " (azure-generalized, azure-specialized or azure-data-disk)");
+            return ExitCodes.USAGE;
+        }
+        for (String id : union(disabled, warned)) {
+            if (!known.contains(id)) {
+                err.println("vhdkit validate: unknown rule " + id + " (see vhdkit rules)");
+                return ExitCodes.USAGE;
+            }
+        }
+        Overrides overrides = new Overrides(disabled, warned);
+        int exit = ExitCodes.OK;
+        List<ValidationResult> results = new ArrayList<>();
+        for (Path image : images) {
+            try {
+                Inputs.requireReadable(image);
+                ValidationResult r = validator.validate(image, p, overrides);
+                results.add(r);
+                exit = ExitCodes.worst(exit, r.passed() ? ExitCodes.OK : ExitCodes.FINDINGS);
+            } catch (IOException e) {
+                err.println("vhdkit validate: cannot read " + Inputs.reason(e));
+                exit = ExitCodes.worst(exit, ExitCodes.UNREADABLE);
+            }
+        }
+        String report = render(results);
+        if (output == null) {
+            spec.commandLine().getOut().print(report);
+            spec.commandLine().getOut().flush();
+        } else {
+            try {
+                writeAtomically(output, report);
+            } catch (IOException e) {
+                err.println("vhdkit validate: cannot write " + output + ": " + Inputs.reason(e));
+                return ExitCodes.worst(exit, ExitCodes.UNREADABLE);
+            }
+        }
+        return exit;
+    }
+
+    private String render(List<ValidationResult> results) {
+        return switch (format) {
+            case json -> JsonReport.write(results) + System.lineSeparator();
+            case text -> {
+                StringWriter sw = new StringWriter();
+                PrintWriter pw = new PrintWriter(sw);
+                TextReport text = new TextReport(output == null && Terminal.colour());
+                results.forEach(r -> text.write(r, pw));
+                pw.flush();
+                yield sw.toString();
+            }
+        };
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** Writes beside the target, then renames into place: a reader never sees half a report. */
+    static void writeAtomically(Path target, String content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.vhdkit.validator;
+
+import io.vhdkit.check.Severity;
+import io.vhdkit.format.FormatException;
+import io.vhdkit.validator.rules.Rules;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs the rules over an image under a profile. A rule that cannot read what it needs because a structure is
+ * damaged does not stop the others: its failure becomes a warning finding saying what could not be checked.
+ */
+public final class Validator {
+
+    private final List<Rule> rules;
+
+    public Validator() {
+        this(Rules.all());
+    }
+
+    public Validator(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /**
+     * Validates one image.
+     *
+     * @throws IOException when the image cannot be read at all (missing, permission, I/O error)
+     */
+    public ValidationResult validate(Path image, Profile profile, Overrides overrides) throws IOException {
+        long start = System.nanoTime();
+        try (ImageContext ctx = ImageContext.open(image, profile)) {
+            OsInfo os = ctx.os();
+            List<RuleFinding> findings = new ArrayList<>();
+            List<String> ran = new ArrayList<>();
+            boolean specialized = false;
+            for (Rule rule : rules) {
+                if (overrides.disabled().contains(rule.id()) || !inScope(rule, os)) {
+                    continue;
+                }
+                Severity severity = rule.severity(profile);
+                boolean evidence = rule.specializationEvidence() && profile.expectsOs();
+                if (severity == null && !evidence) {
+                    continue;
+                }
+                List<Hit> hits;
+                try {
+                    hits = rule.check(ctx);
+                } catch (FormatException e) {
+                    hits = List.of(new Hit("could not check: " + e.getMessage(), null, Severity.WARNING, null));
+                    ctx.indeterminate(rule.id() + ": " + e.getMessage());
+                }
+                if (evidence && hits.stream().anyMatch(h -> h.severity() != Severity.INFO)) {
+                    specialized = true;
+                }
+                if (severity == null) {
+                    continue;
+                }
+                ran.add(rule.id());
+                for (Hit h : hits) {
+                    Severity s = h.severity() != null ? h.severity() : severity;
+                    if (s == Severity.ERROR && overrides.warn().contains(rule.id())) {
+                        s = Severity.WARNING;
+                    }
+                    findings.add(new RuleFinding(rule.id(), s, h.message(), h.path(),
+                            h.fix() != null ? h.fix() : rule.fix()));
+                }
+            }
+            findings.sort(Comparator.comparing(RuleFinding::severity));
+            OsState state = os.family() == OsFamily.NONE || !ctx.indeterminateReasons().isEmpty() ? OsState.UNKNOWN
+                    : WindowsState.decided(ctx).orElse(specialized ? OsState.SPECIALIZED : OsState.GENERALIZED);
+            return new ValidationResult(image, profile, os, state, findings, ran, ctx.bytesRead(),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static boolean inScope(Rule rule, OsInfo os) {
+        return switch (rule.scope()) {
+            case CONTAINER -> true;
+            case OS -> os.family() != OsFamily.NONE;
+            case LINUX -> os.family() == OsFamily.LINUX;
+            case WINDOWS -> os.family() == OsFamily.WINDOWS;
+        };
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+}
