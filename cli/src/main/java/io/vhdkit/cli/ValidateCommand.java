@@ -6,7 +6,9 @@ import io.vhdkit.validator.Profile;
 import io.vhdkit.validator.Rule;
 import io.vhdkit.validator.ValidationResult;
 import io.vhdkit.validator.Validator;
+import io.vhdkit.validator.report.JUnitReport;
 import io.vhdkit.validator.report.JsonReport;
+import io.vhdkit.validator.report.SarifReport;
 import io.vhdkit.validator.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,9 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -39,7 +44,7 @@ import picocli.CommandLine.Spec;
                 "  2  usage error (an unknown profile or rule id)", "  3  an image could not be read"})
 final class ValidateCommand implements Callable<Integer> {
 
-    enum Format { text, json }
+    enum Format { text, json, junit, sarif }
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "VHDs to validate.")
     List<Path> images;
@@ -49,7 +54,8 @@ final class ValidateCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). junit: JUnit XML for "
+                    + "CI test reports (a suite per image, a test case per rule); sarif: SARIF 2.1.0 for code scanning.")
     Format format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (written to a "
@@ -104,7 +110,9 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Overrides overrides = new Overrides(disabled, warned);
         int exit = ExitCodes.OK;
+        Instant start = Instant.now();
         List<ValidationResult> results = new ArrayList<>();
+        Map<Path, String> unreadable = new LinkedHashMap<>();
         for (Path image : images) {
             try {
                 Inputs.requireReadable(image);
@@ -113,10 +121,12 @@ final class ValidateCommand implements Callable<Integer> {
                 exit = ExitCodes.worst(exit, r.passed() ? ExitCodes.OK : ExitCodes.FINDINGS);
             } catch (IOException e) {
                 err.println("vhdkit validate: cannot read " + Inputs.reason(e));
+                unreadable.put(image, Inputs.reason(e));
                 exit = ExitCodes.worst(exit, ExitCodes.UNREADABLE);
             }
         }
-        String report = render(results);
+        String report = render(results, validator, new SarifReport.Invocation(p, overrides, unreadable, exit, start,
+                Instant.now()));
         if (output == null) {
             spec.commandLine().getOut().print(report);
             spec.commandLine().getOut().flush();
@@ -131,9 +141,11 @@ final class ValidateCommand implements Callable<Integer> {
         return exit;
     }
 
-    private String render(List<ValidationResult> results) {
+    private String render(List<ValidationResult> results, Validator validator, SarifReport.Invocation invocation) {
         return switch (format) {
             case json -> JsonReport.write(results) + System.lineSeparator();
+            case junit -> JUnitReport.write(results, invocation.unreadable(), invocation.start());
+            case sarif -> new SarifReport(validator.rules()).write(results, invocation) + System.lineSeparator();
             case text -> {
                 StringWriter sw = new StringWriter();
                 PrintWriter pw = new PrintWriter(sw);
