@@ -24,24 +24,24 @@ public final class JsonReport {
 
     public static ObjectNode json(ValidationResult r) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("image", r.image().toString());
+        n.put("image", ReportText.wellFormed(r.image().toString()));
         n.put("profile", r.profile().id());
         n.put("verdict", r.verdict());
         ObjectNode os = n.putObject("os");
         os.put("family", r.os().family().label());
-        os.put("name", r.os().name());
+        os.put("name", ReportText.wellFormed(r.os().name()));
         os.put("version", r.os().version());
         ObjectNode details = os.putObject("details");
-        new java.util.TreeMap<>(r.os().details()).forEach(details::put);
+        new java.util.TreeMap<>(r.os().details()).forEach((k, v) -> details.put(k, ReportText.wellFormed(v)));
         n.put("osState", r.osState().label());
         ArrayNode findings = n.putArray("findings");
         for (RuleFinding f : r.findings()) {
             ObjectNode o = findings.addObject();
             o.put("rule", f.rule());
             o.put("severity", f.severity().label());
-            o.put("message", f.message());
-            o.put("path", f.path());
-            o.put("fix", f.fix());
+            o.put("message", ReportText.wellFormed(f.message()));
+            o.put("path", ReportText.wellFormed(f.path()));
+            o.put("fix", ReportText.wellFormed(f.fix()));
         }
         ObjectNode stats = n.putObject("stats");
         stats.put("bytesRead", r.bytesRead());

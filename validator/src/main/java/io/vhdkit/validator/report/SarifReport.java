@@ -320,29 +320,7 @@ public final class SarifReport {
 
     /** The string, with unpaired surrogates written as {@code \\uXXXX}; null stays null. */
     static String text(String s) {
-        if (s == null) {
-            return null;
-        }
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1));
-            if (paired) {
-                if (sb != null) {
-                    sb.append(c).append(s.charAt(i + 1));
-                }
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                if (sb == null) {
-                    sb = new StringBuilder(s.substring(0, i));
-                }
-                sb.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? s : sb.toString();
+        return ReportText.wellFormed(s);
     }
 
     /** JSON's own escapes, and {@code \\u} escapes for the invisible characters JSON lets through raw. */

@@ -21,11 +21,13 @@ public final class TextReport {
         String verdict = r.passed() ? paint("PASS", "32") : paint("FAIL", "31");
         long errors = count(r, Severity.ERROR);
         long warnings = count(r, Severity.WARNING);
-        out.printf(Locale.ROOT, "%s: %s (%s) - %d error%s, %d warning%s%n", r.image(), verdict, r.profile().id(),
+        out.printf(Locale.ROOT, "%s: %s (%s) - %d error%s, %d warning%s%n",
+                ReportText.printable(r.image().toString()), verdict, r.profile().id(),
                 errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         String os = switch (r.os().family()) {
             case NONE -> "none found";
-            default -> r.os().name() + (r.os().version() == null ? "" : " (version " + r.os().version() + ")");
+            default -> ReportText.printable(r.os().name()
+                    + (r.os().version() == null ? "" : " (version " + r.os().version() + ")"));
         };
         out.printf("  OS: %s; state: %s%n", os, r.osState().label());
         for (Severity s : Severity.values()) {
@@ -36,9 +38,10 @@ public final class TextReport {
             out.println("  " + paint(s.label().toUpperCase(Locale.ROOT) + (s == Severity.INFO ? "" : "S"),
                     s == Severity.ERROR ? "31" : s == Severity.WARNING ? "33" : "36"));
             for (RuleFinding f : group) {
-                out.printf("    [%s] %s%s%n", f.rule(), f.message(), f.path() == null ? "" : " (" + f.path() + ")");
+                out.printf("    [%s] %s%s%n", f.rule(), ReportText.printable(f.message()),
+                        f.path() == null ? "" : " (" + ReportText.printable(f.path()) + ")");
                 if (f.fix() != null && s != Severity.INFO) {
-                    out.printf("      fix: %s%n", f.fix());
+                    out.printf("      fix: %s%n", ReportText.printable(f.fix()));
                 }
             }
         }
