@@ -109,15 +109,27 @@ final class DirectoryIndex {
     /** Every entry of the tree in order (the end entries left out). */
     List<IndexNode.Entry> entries() throws IOException {
         List<IndexNode.Entry> out = new ArrayList<>();
-        walk(root, 0, new HashSet<>(), new HashSet<>(), out);
+        walk(root, 0, new HashSet<>(), new HashSet<>(), out, new int[1]);
         return out;
     }
 
-    private void walk(IndexNode node, int depth, Set<Long> path, Set<Long> visited, List<IndexNode.Entry> out)
-            throws IOException {
+    /** The levels of the tree below the root (0 when the root holds every entry) and the INDX blocks it uses. */
+    record Shape(int levels, int blocks) {
+    }
+
+    Shape shape() throws IOException {
+        int[] deepest = new int[1];
+        Set<Long> visited = new HashSet<>();
+        walk(root, 0, new HashSet<>(), visited, new ArrayList<>(), deepest);
+        return new Shape(deepest[0], visited.size());
+    }
+
+    private void walk(IndexNode node, int depth, Set<Long> path, Set<Long> visited, List<IndexNode.Entry> out,
+                      int[] deepest) throws IOException {
+        deepest[0] = Math.max(deepest[0], depth);
         for (IndexNode.Entry e : node.entries()) {
             if (e.hasChild()) {
-                walk(child(e, depth, path, visited), depth + 1, path, visited, out);
+                walk(child(e, depth, path, visited), depth + 1, path, visited, out, deepest);
                 path.remove(e.child());
             }
             if (!e.end()) {

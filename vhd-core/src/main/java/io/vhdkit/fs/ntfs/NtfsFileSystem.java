@@ -223,6 +223,11 @@ public final class NtfsFileSystem implements FileSystem {
         return ROOT_ID;
     }
 
+    @Override
+    public NtfsNode root() throws IOException {
+        return node(ROOT_ID);
+    }
+
     /**
      * Loads the file whose base record is {@code id}.
      *
@@ -448,6 +453,18 @@ public final class NtfsFileSystem implements FileSystem {
                     + t.problem());
         }
         return t.path();
+    }
+
+    Mft mft() {
+        return mft;
+    }
+
+    VolumeReader reader() {
+        return reader;
+    }
+
+    UpCase upcase() {
+        return upcase;
     }
 
     /** The directory's $I30 index, for tests and tools: its depth and blocks. */

@@ -98,6 +98,15 @@ public final class NtfsNode implements FsNode {
         return file;
     }
 
+    /** The unnamed $DATA's runs, all segments joined; null when it is resident or absent. */
+    Runlist dataRunlist() throws io.vhdkit.format.CorruptFormatException {
+        List<Attribute> segments = file.segments(Ntfs.AT_DATA, "");
+        if (segments.isEmpty() || segments.get(0).resident()) {
+            return null;
+        }
+        return AttributeData.of(owner.reader(), owner.geometry(), segments, file.structure()).runs();
+    }
+
     ReparsePoint reparse() {
         return reparse;
     }
