@@ -42,8 +42,15 @@ final class DirectoryIndex {
     private final int vcnShift;
     private final AttributeData allocation;
     private final AttributeData bitmap;
+    private final int maxDepth;
 
     DirectoryIndex(VolumeReader reader, NtfsBootSector.Geometry g, FileRecord dir) throws IOException {
+        this(reader, g, dir, MAX_DEPTH);
+    }
+
+    /** With another depth bound, for tests. */
+    DirectoryIndex(VolumeReader reader, NtfsBootSector.Geometry g, FileRecord dir, int maxDepth) throws IOException {
+        this.maxDepth = maxDepth;
         this.g = g;
         this.dir = dir;
         this.structure = dir.structure() + " $I30";
@@ -170,9 +177,9 @@ final class DirectoryIndex {
     private IndexNode child(IndexNode.Entry e, int depth, Set<Long> path, Set<Long> visited) throws IOException {
         long vcn = e.child();
         FieldRef where = Ntfs.ref(structure, "index entry child VCN", e.at());
-        if (depth + 1 >= MAX_DEPTH) {
-            throw new CorruptFormatException(where, Long.toString(vcn), "a tree of at most " + MAX_DEPTH
-                    + " levels", "the index is deeper than " + MAX_DEPTH + " levels (at VCN " + vcn + ")");
+        if (depth + 1 >= maxDepth) {
+            throw new CorruptFormatException(where, Long.toString(vcn), "a tree of at most " + maxDepth
+                    + " levels", "the index is deeper than " + maxDepth + " levels (at VCN " + vcn + ")");
         }
         if (path.contains(vcn)) {
             throw new CorruptFormatException(where, Long.toString(vcn), "a VCN not on the path from the root",
@@ -248,5 +255,10 @@ final class DirectoryIndex {
 
     FileRecord dir() {
         return dir;
+    }
+
+    /** The volume offset of the INDX block at {@code vcn}, for tests ({@link FieldRef#NO_OFFSET} when unmapped). */
+    long blockAt(long vcn) {
+        return allocation == null ? FieldRef.NO_OFFSET : volumeOffset(vcn << vcnShift);
     }
 }

@@ -112,7 +112,8 @@ record MftRecord(long number, long at, int sequence, int linkCount, int flags, l
             throw new CorruptFormatException(Ntfs.ref(structure, "first attribute offset", at + OFFSET_ATTRS_OFFSET),
                     Integer.toString(attrsOffset), "a multiple of 8 after the update sequence array (" + usaEnd + ")");
         }
-        if (usaOffset >= HEADER_3_1) {
+        // a record not in use may keep a stale number (mkntfs leaves 0 in the reserved records 16 to 23)
+        if (usaOffset >= HEADER_3_1 && (flags & FLAG_IN_USE) != 0) {
             long stored = Ntfs.u32(b, OFFSET_RECORD_NUMBER);
             if (stored != (number & 0xFFFF_FFFFL)) {
                 throw new CorruptFormatException(Ntfs.ref(structure, "record number", at + OFFSET_RECORD_NUMBER),

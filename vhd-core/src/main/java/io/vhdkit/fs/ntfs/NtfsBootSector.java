@@ -155,7 +155,8 @@ public record NtfsBootSector(String oemId, int bytesPerSector, int sectorsPerClu
             throw new CorruptFormatException(ref("total sectors", OFFSET_TOTAL_SECTORS),
                     Long.toString(totalSectors), "from 1 to " + maxSectors + " (the volume's " + volumeSize
                     + " bytes)", "total sectors is " + totalSectors + " - should be from 1 to " + maxSectors
-                    + ": the filesystem is larger than its volume of " + volumeSize + " bytes");
+                    + (totalSectors > 0 ? ": the filesystem is larger than its volume of " + volumeSize + " bytes"
+                    : " (the volume's " + volumeSize + " bytes)"));
         }
         long totalClusters = totalSectors / spc;
         checkLcn("MFT LCN", OFFSET_MFT_LCN, mftLcn, totalClusters);

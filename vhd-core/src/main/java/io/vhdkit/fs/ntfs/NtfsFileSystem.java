@@ -472,6 +472,10 @@ public final class NtfsFileSystem implements FileSystem {
         return new DirectoryIndex(reader, g, own(dir, FileType.DIRECTORY).file());
     }
 
+    DirectoryIndex index(NtfsNode dir, int maxDepth) throws IOException {
+        return new DirectoryIndex(reader, g, own(dir, FileType.DIRECTORY).file(), maxDepth);
+    }
+
     /** Nothing to release: the volume belongs to whoever opened it. */
     @Override
     public void close() {
