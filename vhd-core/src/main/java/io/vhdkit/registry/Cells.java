@@ -132,11 +132,6 @@ final class Cells {
         frontier = at + h.size();
     }
 
-    /** The header of the first hive bin (for its timestamp), or null when the data has none. */
-    HiveBinHeader firstBin() throws IOException {
-        return size < HiveBinHeader.SIZE ? null : HiveBinHeader.decode(data.readUncached(0, HiveBinHeader.SIZE));
-    }
-
     /** Reference to a field of a structure stored in a cell. */
     static FieldRef ref(Cell cell, String field, int at) {
         return Regf.ref(cell.structure(), field, cell.fileOffset(at));

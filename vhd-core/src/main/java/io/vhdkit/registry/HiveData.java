@@ -53,10 +53,6 @@ final class HiveData {
         return size;
     }
 
-    boolean replayed() {
-        return !overlay.isEmpty();
-    }
-
     /** {@code length} bytes at relative offset {@code offset}, little-endian; the range must lie in the data. */
     ByteBuffer read(int offset, int length) throws IOException {
         if (offset < 0 || length < 0 || length > size - offset) {

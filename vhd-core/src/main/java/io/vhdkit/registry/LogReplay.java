@@ -274,7 +274,7 @@ final class LogReplay {
                 break;
             }
             int refs = h.getInt(20);
-            if (refs < 0 || refs > (size - ENTRY_HEADER) / 8) {
+            if (refs < 0 || refs > (size - ENTRY_HEADER) / (8 + SECTOR)) {   // each reference has a page
                 notes.add(where + ": dirty pages count is " + Integer.toUnsignedString(refs) + " - more than the "
                         + "entry holds; recovery stopped");
                 break;
