@@ -15,7 +15,12 @@ tools=(
   "xfs_db xfsprogs"                  # XFS cross-checks
   "mkfs.vfat dosfstools"             # FAT images
   "mcopy mtools"                     # files into FAT images
-  "mkntfs ntfs-3g"                   # NTFS volumes
+  "mkntfs ntfs-3g"                   # NTFS volumes; ntfsls, ntfscat, ntfsinfo cross-checks
+  "gcc gcc"                          # the fixtures' small libntfs-3g writer
+  "pkg-config pkg-config"            # its build flags
+  "hivexregedit libwin-hivex-perl"   # registry hives from .reg files
+  "hivexget libhivex-bin"            # an independent hive reader
+  "regfexport libregf-utils"         # another one (libregf)
   "mkfs.btrfs btrfs-progs"           # Btrfs signature
   "cryptsetup cryptsetup-bin"        # LUKS signature
   "blkid util-linux"                 # the probe's oracle; mkswap
@@ -30,6 +35,8 @@ for t in "${tools[@]}"; do
 done
 [ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c 'import pyvhdi' 2>/dev/null || need+=(python3-libvhdi)   # libvhdi's reads of differencing chains
+/usr/bin/python3 -c 'import hivex' 2>/dev/null || need+=(python3-hivex)       # hive dumps for the registry corpus
+[ -f /usr/include/ntfs-3g/volume.h ] || need+=(ntfs-3g-dev)                   # libntfs-3g headers for the writer
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: all test tools present"
   exit 0
