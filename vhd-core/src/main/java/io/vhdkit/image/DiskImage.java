@@ -13,6 +13,7 @@ import io.vhdkit.fs.FileSystem;
 import io.vhdkit.fs.PathResolver;
 import io.vhdkit.fs.ext.ExtFileSystem;
 import io.vhdkit.fs.fat.FatFileSystem;
+import io.vhdkit.fs.ntfs.NtfsFileSystem;
 import io.vhdkit.fs.xfs.XfsFileSystem;
 import io.vhdkit.lvm.Lvm;
 import io.vhdkit.lvm.LvmScan;
@@ -191,6 +192,12 @@ public final class DiskImage implements Closeable {
                 case EXT -> ExtFileSystem.open(v.disk());
                 case XFS -> XfsFileSystem.open(v.disk());
                 case VFAT -> FatFileSystem.open(v.disk());
+                case NTFS -> NtfsFileSystem.open(v.disk());
+                case BITLOCKER -> throw new UnsupportedFormatException(FieldRef.of("volume", v.id(), "signature",
+                        v.offset() < 0 ? FieldRef.NO_OFFSET : v.offset() + 3), "-FVE-FS-", "an unencrypted filesystem",
+                        "volume " + v.id() + " is encrypted with BitLocker, so its files cannot be read offline; "
+                        + "decrypt it (`manage-bde -off C:`, then wait for `manage-bde -status` to say "
+                        + "Fully Decrypted) before capturing the image");
                 default -> throw new UnsupportedFormatException(FieldRef.of("volume", v.id(), "content",
                         FieldRef.NO_OFFSET), v.content().label(), "a filesystem vhdkit reads",
                         "volume " + v.id() + " holds " + v.content().description() + ", which vhdkit does not read");
