@@ -150,7 +150,10 @@ public final class Fixtures {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    /** The recipe's own files and the helpers all recipes share ({@code fixtures/lib.sh}). */
+    /**
+     * The recipe's own files, the helpers all recipes share ({@code fixtures/lib.sh}) and the files of other recipes
+     * it names in its {@code SOURCES} file.
+     */
     private static String hash(Path recipe) throws IOException {
         try (Stream<Path> files = Files.list(recipe)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -158,6 +161,15 @@ public final class Fixtures {
             Path shared = recipe.getParent().resolve("lib.sh");
             if (Files.isRegularFile(shared)) {
                 inputs.add(shared);
+            }
+            // files of other recipes this one uses, one path relative to fixtures/ a line
+            Path sources = recipe.resolve("SOURCES");
+            if (Files.isRegularFile(sources)) {
+                for (String line : Files.readAllLines(sources)) {
+                    if (!line.isBlank() && !line.startsWith("#")) {
+                        inputs.add(recipe.getParent().resolve(line.strip()));
+                    }
+                }
             }
             for (Path f : inputs) {
                 md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
