@@ -6,13 +6,13 @@ import java.util.Locale;
  * Strings from inside images (file names, file contents) made safe for reports: well-formed Unicode for JSON, XML and
  * SARIF writers, and without control characters for terminals (a file name must not be able to move the cursor).
  */
-final class ReportText {
+public final class ReportText {
 
     private ReportText() {
     }
 
     /** The string, with unpaired surrogates written as {@code \\uXXXX}; null stays null. */
-    static String wellFormed(String s) {
+    public static String wellFormed(String s) {
         if (s == null) {
             return null;
         }
@@ -39,7 +39,7 @@ final class ReportText {
     }
 
     /** Well-formed, and control characters (C0, DEL, C1) written as {@code \\xNN}, tab excepted. */
-    static String printable(String s) {
+    public static String printable(String s) {
         String w = wellFormed(s);
         if (w == null) {
             return null;
