@@ -6,6 +6,8 @@ import io.vhdkit.validator.Profile;
 import io.vhdkit.validator.Rule;
 import io.vhdkit.validator.ValidationResult;
 import io.vhdkit.validator.Validator;
+import io.vhdkit.validator.manifest.ImageManifest;
+import io.vhdkit.validator.manifest.ImageSetValidator;
 import io.vhdkit.validator.report.JUnitReport;
 import io.vhdkit.validator.report.JsonReport;
 import io.vhdkit.validator.report.SarifReport;
@@ -46,8 +48,16 @@ final class ValidateCommand implements Callable<Integer> {
 
     enum Format { text, json, junit, sarif }
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "VHDs to validate.")
-    List<Path> images;
+    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "VHDs to validate.")
+    List<Path> images = new ArrayList<>();
+
+    @Option(names = "--manifest", paramLabel = "FILE", description = "Validate the disks of an Azure image as a set: "
+            + "a JSON file {\"kind\": \"os-image\"|\"vm-image\", \"osType\": \"linux\"|\"windows\", \"osState\": "
+            + "\"generalized\"|\"specialized\", \"osDisk\": \"os.vhd\", \"dataDisks\": [{\"lun\": 0, \"path\": "
+            + "\"data.vhd\"}]} (paths relative to the file). The OS disk is checked under the profile its osState "
+            + "calls for, data disks under azure-data-disk, and the declared osType and osState against what the OS "
+            + "disk holds.")
+    Path manifest;
 
     @Option(names = "--profile", paramLabel = "PROFILE", description = "azure-generalized (default), "
             + "azure-specialized or azure-data-disk.")
@@ -96,6 +106,15 @@ final class ValidateCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
+        if (manifest != null && (!images.isEmpty() || profile != null)) {
+            err.println("vhdkit validate: --manifest names the disks and their profiles: give no IMAGE and no "
+                    + "--profile with it");
+            return ExitCodes.USAGE;
+        }
+        if (manifest == null && images.isEmpty()) {
+            err.println("vhdkit validate: give at least one IMAGE, or --manifest FILE");
+            return ExitCodes.USAGE;
+        }
         Profile p = Profile.fromId(profileId == null ? "azure-generalized" : profileId).orElse(null);
         if (p == null) {
             err.println("vhdkit validate: unknown profile " + profileId
@@ -113,6 +132,28 @@ final class ValidateCommand implements Callable<Integer> {
         Instant start = Instant.now();
         List<ValidationResult> results = new ArrayList<>();
         Map<Path, String> unreadable = new LinkedHashMap<>();
+        if (manifest != null) {
+            ImageManifest m;
+            try {
+                m = ImageManifest.read(manifest);
+            } catch (ImageManifest.InvalidManifestException e) {
+                err.println("vhdkit validate: invalid manifest " + e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (IOException e) {
+                err.println("vhdkit validate: cannot read the manifest " + Inputs.reason(e));
+                return ExitCodes.UNREADABLE;
+            }
+            Map<Path, IOException> failed = new LinkedHashMap<>();
+            new ImageSetValidator(validator).validate(m, overrides, results, failed);
+            failed.forEach((image, e) -> {
+                err.println("vhdkit validate: cannot read " + Inputs.reason(e));
+                unreadable.put(image, Inputs.reason(e));
+            });
+            exit = failed.isEmpty() ? ExitCodes.OK : ExitCodes.UNREADABLE;
+            for (ValidationResult r : results) {
+                exit = ExitCodes.worst(exit, r.passed() ? ExitCodes.OK : ExitCodes.FINDINGS);
+            }
+        }
         for (Path image : images) {
             try {
                 Inputs.requireReadable(image);

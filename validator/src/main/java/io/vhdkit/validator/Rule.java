@@ -45,6 +45,11 @@ public interface Rule {
         /** Linux roots. */
         LINUX,
         /** Windows roots. */
-        WINDOWS
+        WINDOWS,
+        /**
+         * What an image manifest ({@code validate --manifest}) declares of its OS disk, checked against what the disk
+         * holds once its own rules have run ({@link io.vhdkit.validator.manifest.ManifestRule}).
+         */
+        MANIFEST
     }
 }

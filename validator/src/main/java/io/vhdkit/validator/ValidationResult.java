@@ -15,13 +15,30 @@ import java.util.List;
  * @param rulesRun  the ids of the rules that ran (for JUnit and SARIF: a rule that ran and found nothing passed)
  * @param bytesRead bytes read from the image
  * @param millis    time taken
+ * @param role      the disk's place in an image manifest, or null when validated on its own
  */
 public record ValidationResult(Path image, Profile profile, OsInfo os, OsState osState, List<RuleFinding> findings,
-                               List<String> rulesRun, long bytesRead, long millis) {
+                               List<String> rulesRun, long bytesRead, long millis, DiskRole role) {
 
     public ValidationResult {
         findings = List.copyOf(findings);
         rulesRun = List.copyOf(rulesRun);
+    }
+
+    /** A disk validated on its own. */
+    public ValidationResult(Path image, Profile profile, OsInfo os, OsState osState, List<RuleFinding> findings,
+                            List<String> rulesRun, long bytesRead, long millis) {
+        this(image, profile, os, osState, findings, rulesRun, bytesRead, millis, null);
+    }
+
+    /** The same result for a disk of an image manifest, with the manifest's own findings and rules added. */
+    public ValidationResult inSet(DiskRole diskRole, List<RuleFinding> more, List<String> moreRulesRun) {
+        List<RuleFinding> all = new java.util.ArrayList<>(findings);
+        all.addAll(more);
+        all.sort(java.util.Comparator.comparing(RuleFinding::severity));
+        List<String> ran = new java.util.ArrayList<>(rulesRun);
+        ran.addAll(moreRulesRun);
+        return new ValidationResult(image, profile, os, osState, all, ran, bytesRead, millis, diskRole);
     }
 
     /** Pass unless there is an error finding; warnings are allowed. */

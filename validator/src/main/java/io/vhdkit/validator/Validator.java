@@ -83,6 +83,7 @@ public final class Validator {
             case OS -> os.family() != OsFamily.NONE;
             case LINUX -> os.family() == OsFamily.LINUX;
             case WINDOWS -> os.family() == OsFamily.WINDOWS;
+            case MANIFEST -> false;   // run over a whole image set, after the disks' own rules
         };
     }
 

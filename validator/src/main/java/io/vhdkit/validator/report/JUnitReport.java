@@ -125,7 +125,8 @@ public final class JUnitReport {
             }
             cases.add(new Case(area(rule), rule, failure, out.toString()));
         }
-        return new Suite(r.image().toString(), props, cases, r.millis());
+        return new Suite(r.image() + (r.role() == null ? "" : " [" + r.role().describe() + "]"), props, cases,
+                r.millis());
     }
 
     private static void details(StringBuilder sb, RuleFinding f) {

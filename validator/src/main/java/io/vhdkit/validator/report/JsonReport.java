@@ -26,6 +26,13 @@ public final class JsonReport {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("image", ReportText.wellFormed(r.image().toString()));
         n.put("profile", r.profile().id());
+        if (r.role() != null) {
+            ObjectNode disk = n.putObject("disk");
+            disk.put("role", r.role().kind().label());
+            if (r.role().lun() >= 0) {
+                disk.put("lun", r.role().lun());
+            }
+        }
         n.put("verdict", r.verdict());
         ObjectNode os = n.putObject("os");
         os.put("family", r.os().family().label());

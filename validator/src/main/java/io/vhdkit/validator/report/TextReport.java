@@ -21,8 +21,9 @@ public final class TextReport {
         String verdict = r.passed() ? paint("PASS", "32") : paint("FAIL", "31");
         long errors = count(r, Severity.ERROR);
         long warnings = count(r, Severity.WARNING);
-        out.printf(Locale.ROOT, "%s: %s (%s) - %d error%s, %d warning%s%n",
-                ReportText.printable(r.image().toString()), verdict, r.profile().id(),
+        out.printf(Locale.ROOT, "%s%s: %s (%s) - %d error%s, %d warning%s%n",
+                ReportText.printable(r.image().toString()), r.role() == null ? "" : " [" + r.role().describe() + "]",
+                verdict, r.profile().id(),
                 errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         String os = switch (r.os().family()) {
             case NONE -> "none found";

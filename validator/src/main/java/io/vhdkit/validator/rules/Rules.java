@@ -3,14 +3,14 @@ package io.vhdkit.validator.rules;
 import io.vhdkit.validator.Rule;
 import java.util.List;
 
-/** Every rule, in report order: container first, then the OS, then Linux and Windows. */
+/** Every rule, in report order: container first, then the OS, then Linux and Windows; the manifest's last. */
 public final class Rules {
 
     private Rules() {
     }
 
     public static List<Rule> all() {
-        return List.of(
+        List<Rule> all = new java.util.ArrayList<>(List.of(
                 new ContainerRules.NotVhd(),
                 new ContainerRules.FooterChecksum(),
                 new ContainerRules.NotFixed(),
@@ -19,6 +19,9 @@ public final class Rules {
                 new ContainerRules.FileSize(),
                 new ContainerRules.Structure(),
                 new OsRules.NotFound(),
-                new OsRules.Unexpected());
+                new OsRules.Unexpected()));
+        all.add(new ManifestRules.OsType());
+        all.add(new ManifestRules.OsStateDeclared());
+        return List.copyOf(all);
     }
 }
