@@ -8,6 +8,9 @@ import io.vhdkit.image.DiskImage;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.NotThisFormatException;
 import io.vhdkit.io.FileByteSource;
+import io.vhdkit.validator.OsInfo;
+import io.vhdkit.validator.Validator;
+import io.vhdkit.validator.report.ReportText;
 import io.vhdkit.vhd.DiskType;
 import io.vhdkit.vhd.ParentNotFoundException;
 import io.vhdkit.vhd.VhdChecker;
@@ -66,22 +69,55 @@ final class InspectCommand extends ImageCommand {
                     findings.add(VhdChecker.findingFor(e));
                 }
             }
+            OsInfo os = null;
+            if (volumes != null && volumes.layout().rootVolume().isPresent()) {
+                try {
+                    os = Validator.detectOs(image);
+                } catch (FormatException e) {
+                    findings.add(Finding.of(Severity.WARNING, e));
+                }
+            }
             InspectReport report = new InspectReport(image, file, chain == null ? List.of() : chain.chain(), findings);
             if (json()) {
                 ObjectNode doc = report.json();
                 if (volumes != null) {
                     volumes.addTo(doc);
                 }
+                doc.set("os", osJson(os));
                 documents.add(doc);
             } else {
                 report.printText(out);
                 if (volumes != null) {
                     volumes.printText(out);
                 }
+                if (os != null) {
+                    printOs(os, out);
+                }
             }
             return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS
                     : ExitCodes.OK;
         }
+    }
+
+    /** The detected OS: {"family", "name", "version", "details"}, or null. */
+    private static com.fasterxml.jackson.databind.JsonNode osJson(OsInfo os) {
+        if (os == null) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        ObjectNode n = Json.object();
+        n.put("family", os.family().label());
+        n.put("name", ReportText.wellFormed(os.name()));
+        n.put("version", ReportText.wellFormed(os.version()));
+        ObjectNode details = n.putObject("details");
+        new java.util.TreeMap<>(os.details()).forEach((k, v) -> details.put(k, ReportText.wellFormed(v)));
+        return n;
+    }
+
+    private static void printOs(OsInfo os, PrintWriter out) {
+        out.printf("%-20s %s%n", "Operating system:", ReportText.printable(os.name() == null ? os.family().label()
+                : os.name() + (os.version() == null ? "" : " (version " + os.version() + ")")));
+        new java.util.TreeMap<>(os.details()).forEach((k, v) -> out.printf("  %-18s %s%n", k + ":",
+                ReportText.printable(v)));
     }
 
     private void reportNotReadable(ObjectNode doc, PrintWriter out, List<ObjectNode> documents) {

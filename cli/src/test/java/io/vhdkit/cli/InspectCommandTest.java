@@ -116,4 +116,20 @@ class InspectCommandTest {
             assertTrue(r.out().contains(s), () -> "missing \"" + s + "\" in\n" + r);
         }
     }
+
+    @Test
+    void showsTheDetectedOperatingSystem() throws IOException {
+        String linux = Fixtures.file("linux-disk", "gpt-esp-boot-root.vhd").toString();
+        CliRun text = CliRun.of("inspect", linux);
+        assertEquals(0, text.exit(), text::toString);
+        assertTrue(text.out().contains("Operating system:    Debian GNU/Linux 12 (bookworm) (version 12)\n"),
+                text::toString);
+        assertTrue(text.out().contains("  init:              systemd\n"), text::toString);
+        JsonNode os = CliRun.of("inspect", "--format", "json", linux).json().get("os");
+        assertEquals("linux", os.get("family").asText());
+        assertEquals("12", os.get("version").asText());
+        assertEquals("debian", os.get("details").get("id").asText());
+        JsonNode none = CliRun.of("inspect", "--format", "json", fx("fixed.vhd")).json().get("os");
+        assertTrue(none.isNull(), "a blank disk has no OS: " + none);
+    }
 }

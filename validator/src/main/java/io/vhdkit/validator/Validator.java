@@ -77,6 +77,17 @@ public final class Validator {
         }
     }
 
+    /**
+     * The operating system on an image, as validation reports it (for {@code vhdkit inspect}).
+     *
+     * @throws IOException when the image cannot be read, or a FormatException when a structure on the way is damaged
+     */
+    public static OsInfo detectOs(Path image) throws IOException {
+        try (ImageContext ctx = ImageContext.open(image, Profile.AZURE_GENERALIZED)) {
+            return ctx.os();
+        }
+    }
+
     private static boolean inScope(Rule rule, OsInfo os) {
         return switch (rule.scope()) {
             case CONTAINER -> true;
