@@ -19,8 +19,11 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Everything a rule may look at, opened lazily and once: the VHD file and its structural check, the disk's volumes
@@ -42,6 +45,7 @@ public final class ImageContext implements Closeable {
     private boolean diskTried;
     private OsInfo os;
     private final List<String> indeterminate = new ArrayList<>();
+    private final Map<Class<?>, Object> shared = new HashMap<>();
 
     private ImageContext(Path image, Profile profile, VhdFile vhd, FormatException vhdError) {
         this.image = image;
@@ -195,6 +199,19 @@ public final class ImageContext implements Closeable {
             return List.of();
         }
         return d.get().fs().list(d.get().node());
+    }
+
+    /**
+     * What several rules of a family share (the Windows registry and its readings, ...), made once per image by
+     * {@code make} on first use. {@code make} should be cheap: the object it returns reads the image lazily.
+     */
+    public synchronized <T> T shared(Class<T> type, Function<ImageContext, T> make) {
+        Object o = shared.get(type);
+        if (o == null) {
+            o = make.apply(this);
+            shared.put(type, o);
+        }
+        return type.cast(o);
     }
 
     /** Says that a rule could not tell, so that the OS state is reported as unknown rather than guessed. */

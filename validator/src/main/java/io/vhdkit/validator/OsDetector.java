@@ -22,7 +22,8 @@ final class OsDetector {
     static OsInfo detect(ImageContext ctx) throws IOException {
         Optional<MountLayout> layout = ctx.layout();
         if (layout.isEmpty() || layout.get().rootVolume().isEmpty()) {
-            return OsInfo.NONE;
+            // a Windows system volume encrypted with BitLocker, next to the boot manager that starts it
+            return WindowsFacts.of(ctx).encryptedSystemVolume().isPresent() ? windows(ctx) : OsInfo.NONE;
         }
         return "windows".equals(layout.get().osFamily()) ? windows(ctx) : linux(ctx);
     }

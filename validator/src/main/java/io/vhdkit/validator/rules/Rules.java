@@ -19,7 +19,12 @@ public final class Rules {
                 new ContainerRules.FileSize(),
                 new ContainerRules.Structure(),
                 new OsRules.NotFound(),
-                new OsRules.Unexpected()));
+                new OsRules.Unexpected(),
+                new WindowsRules.ImageState(),
+                new WindowsRules.StateMismatch(),
+                new WindowsRules.UnattendPresent(),
+                new WindowsRules.CdromDisabled(),
+                new WindowsRules.Bitlocker()));
         all.add(new ManifestRules.OsType());
         all.add(new ManifestRules.OsStateDeclared());
         return List.copyOf(all);
