@@ -62,12 +62,17 @@ public record ReplayStatus(Kind kind, String whyDirty, String whyNotReplayed, Lo
         return kind == Kind.CLEAN || kind == Kind.REPLAYED && notes.isEmpty();
     }
 
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
     /** One sentence for reports. */
     public String describe() {
         return switch (kind) {
             case CLEAN -> "clean";
-            case REPLAYED -> "dirty (" + whyDirty + "); replayed " + (format == LogFormat.NEW ? entries
-                    + " log entries (" + pages + " dirty pages)" : pages + " dirty pages") + " from "
+            case REPLAYED -> "dirty (" + whyDirty + "); replayed " + (format == LogFormat.NEW ? count(entries,
+                    "log entry", "log entries") + " (" + count(pages, "dirty page", "dirty pages") + ")"
+                    : count(pages, "dirty page", "dirty pages")) + " from "
                     + String.join(" and ", logsApplied) + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
             case NOT_REPLAYED -> "dirty (" + whyDirty + "); not replayed: " + whyNotReplayed
                     + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));

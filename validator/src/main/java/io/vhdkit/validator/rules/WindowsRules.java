@@ -288,6 +288,16 @@ final class WindowsRules {
                         + "answer file on the provisioning ISO, so Azure's settings are ignored and the VM can stop at "
                         + "OOBE; a cached answer file can also hold passwords"));
             }
+            for (DirEntry e : ctx.list(PANTHER_UNATTEND)) {
+                String n = e.name();
+                if (e.type() == FileType.REGULAR && n.toLowerCase(java.util.Locale.ROOT).endsWith(".xml")
+                        && !n.equalsIgnoreCase("Unattend.xml") && !n.equalsIgnoreCase("Autounattend.xml")) {
+                    String f = PANTHER_UNATTEND + "/" + n;
+                    out.add(Hit.at(f, "file " + f + " in the answer-file folder: Setup reads only Unattend.xml and "
+                            + "Autounattend.xml there, but a leftover answer file can hold passwords and be renamed "
+                            + "into use").withSeverity(Severity.WARNING).withFix("delete it before generalizing"));
+                }
+            }
             for (String f : named(ctx, PANTHER, "Unattend.xml")) {
                 out.add(Hit.at(f, "cached answer file " + f + ": Windows Setup reads it (search order 3) before "
                         + "Azure's answer file on the provisioning ISO, so Azure's settings are ignored and the VM can "
