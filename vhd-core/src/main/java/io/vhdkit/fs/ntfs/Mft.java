@@ -81,7 +81,9 @@ final class Mft {
                     + own.get(0).lowestVcn()) : "") + ")");
         }
         Attribute first = own.get(0);
-        Runlist runs = first.runs();
+        Runlist.Builder joined = new Runlist.Builder();
+        joined.add(first.runs(), structure);
+        Runlist runs = joined.build();
         checkNotSparse(runs, structure, first.at());
         long records = first.dataSize() / size;
         Mft partial = new Mft(reader, g, runs, Math.min(records, (runs.endVcn() << g.clusterShift()) / size),
@@ -95,7 +97,8 @@ final class Mft {
                         "a segment of the MFT's $DATA is resident");
             }
             checkNotSparse(seg.runs(), ext.structure(), seg.at());
-            runs = runs.append(seg.runs(), structure);
+            joined.add(seg.runs(), structure);
+            runs = joined.build();
             partial = new Mft(reader, g, runs, Math.min(records, (runs.endVcn() << g.clusterShift()) / size),
                     first.initializedSize());
         }
