@@ -66,7 +66,7 @@ final class Mft {
         }
         if (!lists.isEmpty()) {
             byte[] value = AttributeData.of(reader, g, lists, structure).readAll(AttributeList.MAX_SIZE);
-            for (AttributeList.Entry e : AttributeList.decode(value, structure, lists.get(0).at())) {
+            for (AttributeList.Entry e : AttributeList.decode(value, structure, lists.get(0).valueAt())) {
                 if (e.type() == Ntfs.AT_DATA && e.name().isEmpty() && e.record() != 0) {
                     later.add(e);
                 }
@@ -214,7 +214,7 @@ final class Mft {
         List<Attribute> all = new ArrayList<>(base.attributes());
         Map<Long, MftRecord> extensions = new HashMap<>();
         Set<String> listed = new HashSet<>();
-        for (AttributeList.Entry e : AttributeList.decode(value, structure, list.at())) {
+        for (AttributeList.Entry e : AttributeList.decode(value, structure, list.valueAt())) {
             if (!listed.add(e.record() + ":" + e.type() + ":" + e.instance())) {
                 throw new CorruptFormatException(Ntfs.ref(structure, "$ATTRIBUTE_LIST", list.at()),
                         "the attribute list names " + Ntfs.typeName(e.type()) + " instance " + e.instance()

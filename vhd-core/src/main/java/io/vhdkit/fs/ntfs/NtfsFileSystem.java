@@ -243,7 +243,7 @@ public final class NtfsFileSystem implements FileSystem {
             throw new CorruptFormatException(Ntfs.ref(structure, "$STANDARD_INFORMATION", f.base().at()),
                     structure + " has no resident $STANDARD_INFORMATION");
         }
-        StandardInformation si = StandardInformation.decode(siAttr.value(), structure, siAttr.at());
+        StandardInformation si = StandardInformation.decode(siAttr.value(), structure, siAttr.valueAt());
         List<FileName> names = new ArrayList<>();
         int links = 0;
         for (Attribute a : f.all(Ntfs.AT_FILE_NAME)) {
@@ -251,7 +251,7 @@ public final class NtfsFileSystem implements FileSystem {
                 throw new CorruptFormatException(Ntfs.ref(structure, "$FILE_NAME", a.at()),
                         "a $FILE_NAME is non-resident: it must be resident");
             }
-            FileName fn = FileName.decode(a.value(), 0, a.value().length, structure, a.at());
+            FileName fn = FileName.decode(a.value(), 0, a.value().length, structure, a.valueAt());
             names.add(fn);
             if (!fn.dosOnly()) {
                 links++;
@@ -270,9 +270,9 @@ public final class NtfsFileSystem implements FileSystem {
         List<Attribute> rp = f.segments(Ntfs.AT_REPARSE_POINT, "");
         if (!rp.isEmpty()) {
             reparse = ReparsePoint.decode(AttributeData.of(reader, g, rp, structure).readAll(ReparsePoint.MAX_SIZE),
-                    structure, rp.get(0).at());
+                    structure, rp.get(0).valueAt());
             if (reparse.isLink()) {
-                target = reparse.target(structure, rp.get(0).at());
+                target = reparse.target(structure, rp.get(0).valueAt());
             }
         }
         boolean directory = f.base().directory();
@@ -363,7 +363,7 @@ public final class NtfsFileSystem implements FileSystem {
         String name = e.key().name();
         for (Attribute a : f.all(Ntfs.AT_FILE_NAME)) {
             if (a.resident()) {
-                FileName fn = FileName.decode(a.value(), 0, a.value().length, f.structure(), a.at());
+                FileName fn = FileName.decode(a.value(), 0, a.value().length, f.structure(), a.valueAt());
                 if (Ntfs.refRecord(fn.parent()) == dir.id() && fn.name().equals(name)) {
                     return;
                 }

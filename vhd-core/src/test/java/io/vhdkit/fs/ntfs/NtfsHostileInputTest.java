@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * lists, runlists, $FILE_NAMEs and reparse data; every INDX block; the start of $UpCase's table; the LZNT1 data of
  * the compressed file): whatever the bytes, opening the volume, walking the whole tree (list, lookup by name in
  * either case, stat, reading every file to its end, readLink, resolving every path through {@link PathResolver})
- * gives a result or one of the checked exceptions the API allows: {@link FormatException}, and from the resolver
+ * (a quarter of the paths) gives a result or one of the checked exceptions the API allows: {@link FormatException}, and from the resolver
  * {@link NoSuchFileException}, {@link NotDirectoryException} or {@link FileSystemLoopException}. Never a runtime
  * exception, an error, or a hang: each mutant runs under a generous timeout that only detects hangs.
  *
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class NtfsHostileInputTest {
 
-    private static final int ROUNDS = 3000;
+    private static final int ROUNDS = 2000;
     /** Files walked per mutant at most (the golden holds about 200). */
     private static final int MAX_NODES = 1000;
     /** Bytes read per file at most: files claiming terabytes are read this far, not further. */
@@ -198,7 +198,7 @@ class NtfsHostileInputTest {
             try {
                 NtfsNode n = fs.node(id);
                 n.stat();
-                if (!path.equals("/")) {
+                if (!path.equals("/") && random.nextInt(4) == 0) {
                     resolver.resolve(path, true);
                 }
                 switch (n.type()) {
