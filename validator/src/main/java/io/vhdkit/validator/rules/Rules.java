@@ -19,6 +19,16 @@ public final class Rules {
                 new ContainerRules.FileSize(),
                 new ContainerRules.Structure(),
                 new OsRules.NotFound(),
-                new OsRules.Unexpected());
+                new OsRules.Unexpected(),
+                new LinuxRules.WaagentState(),
+                new LinuxRules.MachineId(),
+                new LinuxRules.SshHostKeys(),
+                new LinuxRules.ShellHistory(),
+                new LinuxRules.UserCredentials(),
+                new LinuxRules.CloudInitState(),
+                new LinuxRules.AgentMissing(),
+                new LinuxRules.Swap(),
+                new LinuxRules.KernelCmdline(),
+                new LinuxRulesKernel.HypervDrivers());
     }
 }
