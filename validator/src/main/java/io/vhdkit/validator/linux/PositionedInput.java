@@ -127,8 +127,11 @@ final class PositionedInput extends InputStream {
         }
     }
 
+    /**
+     * Does nothing: the stream beneath belongs to whoever opened it. The decoders close their input when they are
+     * closed (xz and zstd do), and the raw initramfs must stay open for the part after theirs.
+     */
     @Override
-    public void close() throws IOException {
-        in.close();
+    public void close() {
     }
 }

@@ -39,7 +39,16 @@ final class LinuxRules {
     static final String DEPROVISION = "run `waagent -deprovision+user -force`, then `cloud-init clean --logs "
             + "--machine-id`";
 
+    /** Home directories looked into, at most (root first, then /etc/passwd's order): /etc/passwd is hostile too. */
+    static final int MAX_HOMES = 1024;
+
     private LinuxRules() {
+    }
+
+    /** The note that says not every home was looked into. */
+    static Hit tooManyHomes(int homes) {
+        return Hit.at("/etc/passwd", "/etc/passwd names " + homes + " home directories; the first " + MAX_HOMES
+                + " were checked").withSeverity(Severity.INFO);
     }
 
     /** Up to {@code max} names, then how many more. */
@@ -208,7 +217,12 @@ final class LinuxRules {
                 }
             }
             List<Hit> out = new ArrayList<>();
+            int n = 0;
             for (Map.Entry<String, String> h : homes.entrySet()) {
+                if (n++ == MAX_HOMES) {
+                    out.add(tooManyHomes(homes.size()));
+                    break;
+                }
                 for (String f : FILES) {
                     String path = h.getKey() + "/" + f;
                     Optional<Long> size = sys.fileSize(path);
@@ -268,7 +282,12 @@ final class LinuxRules {
                     homes.add(p.home());
                 }
             }
+            int n = 0;
             for (String home : homes) {
+                if (n++ == MAX_HOMES) {
+                    out.add(tooManyHomes(homes.size()));
+                    break;
+                }
                 for (String f : List.of("/.ssh/authorized_keys", "/.ssh/authorized_keys2")) {
                     String path = home + f;
                     Optional<byte[]> b = ctx.read(path, 1 << 20);
@@ -495,7 +514,7 @@ final class LinuxRules {
         public List<Hit> check(ImageContext ctx) throws IOException {
             String port = arm64(ctx) ? "ttyAMA0" : "ttyS0";
             List<String> read = new ArrayList<>();
-            List<String[]> missing = new ArrayList<>(); // path, what
+            List<String[]> missing = new ArrayList<>(); // path, what[, the fix when it is more precise than the rule's]
             // /etc/default/grub and its grub.d parts, sourced in order
             Map<String, String> vars = new LinkedHashMap<>();
             boolean defaults = false;
@@ -507,10 +526,12 @@ final class LinuxRules {
                     LinuxConfig.shellAssignments(t.get(), vars);
                 }
             }
+            boolean defaultsHaveConsole = false;
             if (defaults && (vars.containsKey("GRUB_CMDLINE_LINUX") || vars.containsKey("GRUB_CMDLINE_LINUX_DEFAULT"))) {
                 String both = vars.getOrDefault("GRUB_CMDLINE_LINUX", "") + " "
                         + vars.getOrDefault("GRUB_CMDLINE_LINUX_DEFAULT", "");
-                if (!LinuxConfig.hasConsole(both, port)) {
+                defaultsHaveConsole = LinuxConfig.hasConsole(both, port);
+                if (!defaultsHaveConsole) {
                     missing.add(new String[] {"/etc/default/grub", "GRUB_CMDLINE_LINUX=\""
                             + vars.getOrDefault("GRUB_CMDLINE_LINUX", "") + "\" and GRUB_CMDLINE_LINUX_DEFAULT=\""
                             + vars.getOrDefault("GRUB_CMDLINE_LINUX_DEFAULT", "") + "\" (/etc/default/grub"
@@ -539,7 +560,11 @@ final class LinuxRules {
                 if (!lines.isEmpty()) {
                     String first = lines.get(0).replace("$kernelopts", env.getOrDefault("kernelopts", ""));
                     if (!LinuxConfig.hasConsole(first, port)) {
-                        missing.add(new String[] {f, "the first kernel line of " + f + " (\"" + first + "\")"});
+                        missing.add(new String[] {f, "the first kernel line of " + f + " (\"" + first + "\")"
+                                + (defaultsHaveConsole ? ", though /etc/default/grub has it: " + f + " was not "
+                                + "regenerated since" : ""), defaultsHaveConsole ? "regenerate " + f + " from "
+                                + "/etc/default/grub: `" + (f.contains("grub2") ? "grub2-mkconfig -o " + f
+                                : "update-grub") + "`" : null});
                     }
                 }
             }
@@ -564,8 +589,9 @@ final class LinuxRules {
             }
             List<Hit> out = new ArrayList<>();
             for (String[] m : missing) {
-                out.add(Hit.at(m[0], "no console=" + port + " in " + m[1] + ": Azure's serial console and boot "
-                        + "diagnostics would show nothing (boot configuration read: " + String.join(", ", read) + ")"));
+                Hit h = Hit.at(m[0], "no console=" + port + " in " + m[1] + ": Azure's serial console and boot "
+                        + "diagnostics would show nothing (boot configuration read: " + String.join(", ", read) + ")");
+                out.add(m.length > 2 && m[2] != null ? h.withFix(m[2]) : h);
             }
             return out;
         }

@@ -155,7 +155,8 @@ final class LinuxRulesKernel {
                     }
                 }
             }
-            String parts = String.join(" + ", listing.parts().stream().map(p -> p.compression().label()).toList());
+            String parts = String.join(" + ", listing.parts().stream()
+                    .map(p -> p.compression() == Initramfs.Compression.NONE ? "uncompressed" : p.compression().label()).toList());
             List<Driver> missingRequired = needed.stream().filter(d -> d.required() && !found.contains(d.module()))
                     .toList();
             List<Driver> missingOptional = needed.stream().filter(d -> !d.required() && !found.contains(d.module()))

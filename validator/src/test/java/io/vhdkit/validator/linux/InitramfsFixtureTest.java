@@ -59,12 +59,17 @@ public class InitramfsFixtureTest {
 
     @Test
     void earlyMicrocodeThenTheMainArchive() throws IOException {
-        for (String name : List.of("early-list.gzip", "early-list.zstd")) {
-            Listing l = read(name);
-            assertEquals(lsinitramfs(name), names(l), name);
-            assertEquals(List.of(Compression.NONE, name.endsWith("gzip") ? Compression.GZIP : Compression.ZSTD),
-                    l.parts().stream().map(Initramfs.Part::compression).toList());
-            assertEquals(512, l.parts().get(1).offset()); // cpio pads its archive to 512 bytes
+        long early = Files.size(file("early.cpio"));
+        assertEquals(0, early % 512, "cpio pads its archive to 512 bytes");
+        String[][] cases = {{"early-list.gzip", "GZIP"}, {"early-list.zstd", "ZSTD"}, {"early-list.xz", "XZ"}};
+        for (String[] c : cases) {
+            Listing l = read(c[0]);
+            assertEquals(lsinitramfs(c[0]), names(l), c[0]);
+            assertEquals(List.of(Compression.NONE, Compression.valueOf(c[1])),
+                    l.parts().stream().map(Initramfs.Part::compression).toList(), c[0]);
+            assertEquals(early, l.parts().get(1).offset(), c[0]);
+            assertEquals("kernel/x86/microcode/GenuineIntel.bin", l.entries().stream()
+                    .filter(e -> e.segment() == 0 && e.isRegularFile()).findFirst().orElseThrow().name(), c[0]);
         }
     }
 

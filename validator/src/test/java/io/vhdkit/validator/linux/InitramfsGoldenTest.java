@@ -13,6 +13,8 @@ import io.vhdkit.validator.linux.Initramfs.Listing;
 import io.vhdkit.validator.linux.Initramfs.Part;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -107,6 +109,37 @@ class InitramfsGoldenTest {
                 new Part(1024 + gz + xz + zst, Compression.LZMA, 1, 19),
                 new Part(1024 + gz + xz + zst + lzma, Compression.LZ4, 1, 19)), l.parts());
         assertEquals(5 + 5 * 19, l.entries().size());
+    }
+
+    @Test
+    void theDecodersDoNotCloseTheInitramfsUnderneath() throws IOException {
+        // xz and zstd close their input when closed; the part after theirs must still be read from the same file
+        byte[] chain = golden("chain.img");
+        InputStream refusingAfterClose = new FilterInputStream(new ByteArrayInputStream(chain)) {
+            private boolean closed;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (closed) {
+                    throw new IOException("read after close");
+                }
+                return super.read(b, off, len);
+            }
+
+            @Override
+            public int read() throws IOException {
+                if (closed) {
+                    throw new IOException("read after close");
+                }
+                return super.read();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+        assertEquals(6, Initramfs.read(refusingAfterClose).parts().size());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.vhdkit.validator.OsState;
 import io.vhdkit.validator.Profile;
 import io.vhdkit.validator.RuleFinding;
 import io.vhdkit.validator.ValidationResult;
+import io.vhdkit.validator.linux.InitramfsFixtureTest;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -131,7 +132,7 @@ class LinuxRulesTest {
         List<RuleFinding> f = findings(r, "linux/shell-history");
         assertEquals(2, f.size());
         assertFinding(f.get(0), Severity.ERROR, "/root/.zsh_history", "/root/.zsh_history (root's shell history) holds "
-                + "30 bytes: the commands typed while the image was built, passwords and tokens among them "
+                + "31 bytes: the commands typed while the image was built, passwords and tokens among them "
                 + "sometimes");
         assertFinding(f.get(1), Severity.ERROR, "/home/builder/.bash_history", "/home/builder/.bash_history (builder's "
                 + "shell history) holds 23 bytes: the commands typed while the image was built, passwords and tokens "
@@ -208,37 +209,55 @@ class LinuxRulesTest {
 
     @Test
     void swap() {
-        ValidationResult r = validate("swap");
-        assertEquals(Set.of("linux/swap"), rulesHit(r));
-        assertEquals("pass", r.verdict());
-        List<RuleFinding> f = findings(r, "linux/swap");
+        ValidationResult p = validate("swap-partition");
+        assertEquals(Set.of("linux/swap"), rulesHit(p));
+        assertEquals("pass", p.verdict());
+        assertFinding(only(p, "linux/swap"), Severity.WARNING, null, "volume p3 (64 MiB) is swap on the OS disk: its "
+                + "partition type is Linux swap (0657FD6D-A4AB-43C4-84E5-0933C84B4F4F), it holds a swap signature");
+        ValidationResult f = validate("swap-file");
+        assertEquals(Set.of("linux/swap"), rulesHit(f));
+        List<RuleFinding> s = findings(f, "linux/swap");
         assertEquals(List.of(
-                "volume p3 (64 MiB) is swap on the OS disk: its partition type is Linux swap "
-                        + "(0657FD6D-A4AB-43C4-84E5-0933C84B4F4F), it holds a swap signature",
-                "/etc/fstab line 4 turns on swap on UUID=" + facts().get("SWAP_UUID"),
-                "/etc/fstab line 5 turns on swap on /swapfile (a swap file)",
-                "/swapfile is a swap file of 16 MiB (SWAPSPACE2 at 4086)"), f.stream().map(RuleFinding::message)
+                "/etc/fstab line 4 turns on swap on /swapfile (a swap file)",
+                "/etc/fstab line 5 turns on swap on UUID=" + facts().get("SWAP_UUID"),
+                "/swapfile is a swap file of 16 MiB (SWAPSPACE2 at 4086)"), s.stream().map(RuleFinding::message)
                 .toList());
-        assertTrue(f.stream().allMatch(x -> x.severity() == Severity.WARNING));
-        assertEquals(Severity.WARNING, findings(validate("swap", Profile.AZURE_SPECIALIZED), "linux/swap").get(0)
+        assertEquals(List.of("/etc/fstab", "/etc/fstab", "/swapfile"), s.stream().map(RuleFinding::path).toList());
+        assertTrue(s.stream().allMatch(x -> x.severity() == Severity.WARNING));
+        assertEquals(Severity.WARNING, findings(validate("swap-file", Profile.AZURE_SPECIALIZED), "linux/swap").get(0)
                 .severity());
         assertNone("deprovisioned", "linux/swap");
     }
 
     @Test
     void kernelCmdline() {
+        String read = " (boot configuration read: /etc/default/grub, /etc/default/grub.d/init-select.cfg, "
+                + "/boot/grub/grub.cfg)";
+        String line = "root=UUID=" + facts().get("ROOT_UUID") + " ro  quiet"; // what grub-mkconfig's 10_linux wrote
         ValidationResult r = validate("no-console");
         assertEquals(Set.of("linux/kernel-cmdline"), rulesHit(r));
-        assertFinding(only(r, "linux/kernel-cmdline"), Severity.ERROR, "/etc/default/grub", "no console=ttyS0 in "
-                + "GRUB_CMDLINE_LINUX=\"\" and GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\" (/etc/default/grub): Azure's "
-                + "serial console and boot diagnostics would show nothing (boot configuration read: "
-                + "/etc/default/grub)");
-        assertEquals(Severity.WARNING, only(validate("no-console", Profile.AZURE_SPECIALIZED), "linux/kernel-cmdline")
-                .severity());
+        List<RuleFinding> f = findings(r, "linux/kernel-cmdline");
+        assertEquals(2, f.size(), f.toString());
+        assertFinding(f.get(0), Severity.ERROR, "/etc/default/grub", "no console=ttyS0 in GRUB_CMDLINE_LINUX=\"\" and "
+                + "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\" (/etc/default/grub and its grub.d parts): Azure's serial "
+                + "console and boot diagnostics would show nothing" + read);
+        assertFinding(f.get(1), Severity.ERROR, "/boot/grub/grub.cfg", "no console=ttyS0 in the first kernel line of "
+                + "/boot/grub/grub.cfg (\"" + line + "\"): Azure's serial console and boot diagnostics would show "
+                + "nothing" + read);
+        assertEquals(new LinuxRules.KernelCmdline().fix(), f.get(1).fix());
+        assertTrue(findings(validate("no-console", Profile.AZURE_SPECIALIZED), "linux/kernel-cmdline").stream()
+                .allMatch(x -> x.severity() == Severity.WARNING));
+
+        RuleFinding stale = only(validate("stale-grub-cfg"), "linux/kernel-cmdline");
+        assertFinding(stale, Severity.ERROR, "/boot/grub/grub.cfg", "no console=ttyS0 in the first kernel line of "
+                + "/boot/grub/grub.cfg (\"" + line + "\"), though /etc/default/grub has it: /boot/grub/grub.cfg was "
+                + "not regenerated since: Azure's serial console and boot diagnostics would show nothing" + read);
+        assertEquals("regenerate /boot/grub/grub.cfg from /etc/default/grub: `update-grub`", stale.fix());
+
         assertFinding(only(validate("bare"), "linux/kernel-cmdline"), Severity.INFO, null, "no boot loader "
                 + "configuration was found (/etc/default/grub, /boot/grub/grub.cfg, /boot/grub2/grub.cfg, "
                 + "/boot/loader/entries/*.conf, grubenv): whether the kernel logs to ttyS0 cannot be told");
-        assertNone("deprovisioned", "linux/kernel-cmdline");
+        assertNone("deprovisioned", "linux/kernel-cmdline"); // both /etc/default/grub and grub.cfg have it
     }
 
     @Test
@@ -260,7 +279,17 @@ class LinuxRulesTest {
         assertFinding(only(validate("bare"), "linux/hyperv-drivers"), Severity.INFO, null, "no kernel is installed "
                 + "(/lib/modules and /boot hold none): the image cannot boot on its own, so its Hyper-V drivers "
                 + "cannot be checked");
-        assertNone("deprovisioned", "linux/hyperv-drivers");
+        assertNone("deprovisioned", "linux/hyperv-drivers"); // MODULES=most, zstd
+        assertNone("hv-listed", "linux/hyperv-drivers"); // MODULES=list with the drivers listed, gzip after early cpio
+        // the same initramfs as no-hv's, xz-compressed after an early microcode archive
+        List<RuleFinding> x = findings(validate("no-hv-xz"), "linux/hyperv-drivers");
+        assertEquals(2, x.size());
+        assertEquals("the initramfs " + initrd + " (uncompressed + xz, "
+                + InitramfsFixtureTest.lsinitramfs("early-list.xz").size() + " files) of kernel " + KERNEL + " lacks "
+                + "hv_vmbus and hv_storvsc, which the kernel has as modules (CONFIG_HYPERV=m, CONFIG_HYPERV_STORAGE=m, "
+                + "CONFIG_HYPERV_NET=m in /boot/config-" + KERNEL + "): on Azure it cannot reach its disk",
+                x.get(0).message());
+        assertEquals(Severity.WARNING, x.get(1).severity());
     }
 
     @Test
