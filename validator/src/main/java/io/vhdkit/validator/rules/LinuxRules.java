@@ -154,10 +154,11 @@ final class LinuxRules {
 
     static final class SshHostKeys extends BaseRule {
         SshHostKeys() {
-            super("linux/ssh-host-keys", Scope.LINUX, "No SSH host keys are left in /etc/ssh (or cloud-init "
-                            + "replaces them on first boot)", "delete them: `rm -f /etc/ssh/ssh_host_*` (`waagent "
-                            + "-deprovision` does with Provisioning.RegenerateSshHostKeyPair=y); the first boot makes "
-                            + "new ones", Severity.ERROR, null, null);
+            super("linux/ssh-host-keys", Scope.LINUX, "No SSH host keys are left in /etc/ssh, or the "
+                            + "provisioning agent replaces them on first boot (cloud-init's ssh_deletekeys, waagent's "
+                            + "Provisioning.RegenerateSshHostKeyPair=y)", "delete them: `rm -f /etc/ssh/ssh_host_*` "
+                            + "(`waagent -deprovision` does with Provisioning.RegenerateSshHostKeyPair=y); the "
+                            + "provisioning agent makes new ones on first boot", Severity.ERROR, null, null);
         }
 
         @Override
@@ -174,22 +175,45 @@ final class LinuxRules {
             LinuxSystem sys = new LinuxSystem(ctx);
             String what = "/etc/ssh holds the host key" + (keys.size() == 1 ? " " : "s ") + String.join(", ", keys)
                     + ": every VM made from this image would present the same host identity";
-            Optional<String> unit = sys.cloudInitInstalled() ? sys.enabledUnit(LinuxSystem.CLOUD_INIT_UNITS)
-                    : Optional.empty();
+            // cloud-init's cc_ssh (per instance) deletes and remakes them unless ssh_deletekeys is false
+            boolean ciInstalled = sys.cloudInitInstalled();
+            Optional<String> unit = ciInstalled ? sys.enabledUnit(LinuxSystem.CLOUD_INIT_UNITS) : Optional.empty();
             Optional<String> disabled = sys.cloudInitDisabledBy();
-            Optional<String[]> deleteKeys = sys.cloudConfig("ssh_deletekeys");
-            if (unit.isEmpty() || disabled.isPresent()) {
-                String why = !sys.cloudInitInstalled() ? "cloud-init is not installed"
-                        : disabled.isPresent() ? "cloud-init is disabled (" + disabled.get() + ")"
-                        : "cloud-init is not enabled";
-                return List.of(Hit.at("/etc/ssh", what + ", and nothing replaces them (" + why + ")"));
+            if (unit.isPresent() && disabled.isEmpty()) {
+                Optional<String[]> deleteKeys = sys.cloudConfig("ssh_deletekeys");
+                if (deleteKeys.isPresent() && !LinuxConfig.yamlTrue(deleteKeys.get()[0])) {
+                    return List.of(Hit.at("/etc/ssh", what + ": cloud-init would replace them, but ssh_deletekeys: "
+                            + deleteKeys.get()[0] + " in " + deleteKeys.get()[1] + " keeps them"));
+                }
+                return List.of(Hit.at("/etc/ssh", what + " until cloud-init replaces them on first boot "
+                        + "(ssh_deletekeys is true by default)").withSeverity(Severity.WARNING));
             }
-            if (deleteKeys.isPresent() && !LinuxConfig.yamlTrue(deleteKeys.get()[0])) {
-                return List.of(Hit.at("/etc/ssh", what + ": cloud-init would replace them, but ssh_deletekeys: "
-                        + deleteKeys.get()[0] + " in " + deleteKeys.get()[1] + " keeps them"));
+            String ci = !ciInstalled ? "cloud-init is not installed" : disabled.isPresent() ? "cloud-init is disabled ("
+                    + disabled.get() + ")" : "cloud-init is not enabled";
+            // waagent, when it provisions (Provisioning.Agent=waagent, or auto without cloud-init), remakes them with
+            // Provisioning.RegenerateSshHostKeyPair=y (pa/provision/default.py reg_ssh_host_key; the code's default is n)
+            String wa;
+            if (!sys.waagentInstalled()) {
+                wa = "waagent is not installed";
+            } else if (sys.enabledUnit(LinuxSystem.WAAGENT_UNITS).isEmpty()) {
+                wa = "waagent is not enabled";
+            } else {
+                Map<String, String> conf = sys.waagentConf().orElse(Map.of());
+                String agent = conf.getOrDefault("Provisioning.Agent", "auto");
+                String regen = conf.getOrDefault("Provisioning.RegenerateSshHostKeyPair", "n");
+                if (!agent.equalsIgnoreCase("waagent") && !agent.equalsIgnoreCase("auto")) {
+                    wa = "waagent does not provision (Provisioning.Agent=" + agent + " in /etc/waagent.conf)";
+                } else if (!regen.equalsIgnoreCase("y")) {
+                    wa = "waagent provisions but keeps them (Provisioning.RegenerateSshHostKeyPair=" + regen
+                            + " in /etc/waagent.conf)";
+                } else {
+                    return List.of(Hit.at("/etc/ssh", what + " until the Azure Linux agent replaces them when it "
+                            + "provisions the VM (Provisioning.Agent=" + agent + ", Provisioning."
+                            + "RegenerateSshHostKeyPair=y in /etc/waagent.conf; " + ci + ")")
+                            .withSeverity(Severity.WARNING));
+                }
             }
-            return List.of(Hit.at("/etc/ssh", what + " until cloud-init replaces them on first boot "
-                    + "(ssh_deletekeys is true by default)").withSeverity(Severity.WARNING));
+            return List.of(Hit.at("/etc/ssh", what + ", and nothing replaces them (" + ci + "; " + wa + ")"));
         }
     }
 

@@ -120,7 +120,12 @@ class LinuxRulesTest {
         assertFinding(only(validate("provisioned"), "linux/ssh-host-keys"), Severity.WARNING, "/etc/ssh", keys
                 + " until cloud-init replaces them on first boot (ssh_deletekeys is true by default)");
         assertFinding(only(validate("cloud-init-disabled"), "linux/ssh-host-keys"), Severity.ERROR, "/etc/ssh", keys
-                + ", and nothing replaces them (cloud-init is disabled (/etc/cloud/cloud-init.disabled exists))");
+                + ", and nothing replaces them (cloud-init is disabled (/etc/cloud/cloud-init.disabled exists); waagent does "
+                + "not provision (Provisioning.Agent=cloud-init in /etc/waagent.conf))");
+        assertFinding(only(validate("waagent-provisions"), "linux/ssh-host-keys"), Severity.WARNING, "/etc/ssh", keys
+                + " until the Azure Linux agent replaces them when it provisions the VM (Provisioning.Agent=auto, "
+                + "Provisioning.RegenerateSshHostKeyPair=y in /etc/waagent.conf; cloud-init is disabled "
+                + "(/etc/cloud/cloud-init.disabled exists))");
         assertNone("deprovisioned", "linux/ssh-host-keys");
         assertNone("waagent-deprovisioned", "linux/ssh-host-keys");
     }
