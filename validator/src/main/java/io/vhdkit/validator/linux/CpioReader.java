@@ -93,6 +93,7 @@ final class CpioReader {
             }
             sink.entry(new CpioEntry(name, mode, size, segment), at);
             count++;
+            boolean crc = magic.equals(MAGIC_CRC);
             long sum = 0;
             long left = size;
             long dataAt = in.position();
@@ -102,12 +103,12 @@ final class CpioReader {
                     throw corrupt(in, "data", dataAt, "the data ends inside " + name + " (" + (size - left) + " of "
                             + size + " bytes)");
                 }
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; crc && i < n; i++) {
                     sum += buf[i] & 0xFF;
                 }
                 left -= n;
             }
-            if (magic.equals(MAGIC_CRC) && (mode & CpioEntry.S_IFMT) == CpioEntry.S_IFREG && (sum & 0xFFFFFFFFL) != f[12]) {
+            if (crc && (mode & CpioEntry.S_IFMT) == CpioEntry.S_IFREG && (sum & 0xFFFFFFFFL) != f[12]) {
                 throw new CorruptFormatException(ref(in, "c_check", at + OFFSET_CHECK),
                         String.format(Locale.ROOT, "0x%08X", f[12]), String.format(Locale.ROOT, "0x%08X", sum & 0xFFFFFFFFL),
                         "c_check of " + name + " is " + String.format(Locale.ROOT, "0x%08X", f[12])

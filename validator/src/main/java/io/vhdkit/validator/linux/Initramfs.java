@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.SingleXZInputStream;
 import org.tukaani.xz.XZIOException;
@@ -79,11 +80,18 @@ public final class Initramfs {
      * @param parts   its parts, in order
      * @param entries every member of every archive, in order
      */
-    public record Listing(List<Part> parts, List<CpioEntry> entries) {
+    public record Listing(List<Part> parts, List<CpioEntry> entries, boolean complete) {
 
         public Listing {
             parts = List.copyOf(parts);
             entries = List.copyOf(entries);
+        }
+    }
+
+    /** Ends the reading when the caller has seen what it looks for. */
+    private static final class Enough extends RuntimeException {
+        Enough() {
+            super(null, null, false, false);
         }
     }
 
@@ -92,12 +100,30 @@ public final class Initramfs {
 
     /** Reads the whole initramfs from {@code raw} (not closed). */
     public static Listing read(InputStream raw) throws IOException {
-        return read(raw, MAX_BYTES, MAX_ENTRIES);
+        return read(raw, MAX_BYTES, MAX_ENTRIES, e -> false);
+    }
+
+    /**
+     * Reads the initramfs up to the first member for which {@code enough} is true, or to its end: a listing that
+     * stopped early is not {@link Listing#complete() complete} (its parts list leaves out the part being read).
+     */
+    public static Listing read(InputStream raw, Predicate<CpioEntry> enough) throws IOException {
+        return read(raw, MAX_BYTES, MAX_ENTRIES, enough);
     }
 
     /** With other caps, for the tests. */
     static Listing read(InputStream raw, long maxBytes, int maxEntries) throws IOException {
-        return new Reader(new PositionedInput(raw, maxBytes, "the initramfs"), maxBytes, maxEntries).read();
+        return read(raw, maxBytes, maxEntries, e -> false);
+    }
+
+    private static Listing read(InputStream raw, long maxBytes, int maxEntries, Predicate<CpioEntry> enough)
+            throws IOException {
+        Reader r = new Reader(new PositionedInput(raw, maxBytes, "the initramfs"), maxBytes, maxEntries, enough);
+        try {
+            return r.read();
+        } catch (Enough e) {
+            return new Listing(r.parts, r.entries, false);
+        }
     }
 
     private static final class Reader {
@@ -107,12 +133,14 @@ public final class Initramfs {
         private final int maxEntries;
         private final List<Part> parts = new ArrayList<>();
         private final List<CpioEntry> entries = new ArrayList<>();
+        private final Predicate<CpioEntry> enough;
         private long decompressed;
 
-        Reader(PositionedInput raw, long maxBytes, int maxEntries) {
+        Reader(PositionedInput raw, long maxBytes, int maxEntries, Predicate<CpioEntry> enough) {
             this.raw = raw;
             this.maxBytes = maxBytes;
             this.maxEntries = maxEntries;
+            this.enough = enough;
         }
 
         Listing read() throws IOException {
@@ -157,7 +185,7 @@ public final class Initramfs {
                     break; // it has no end of its own: it runs to the end of the data
                 }
             }
-            return new Listing(parts, entries);
+            return new Listing(parts, entries, true);
         }
 
         private void readCompressed(Compression c, long at) throws IOException {
@@ -215,6 +243,9 @@ public final class Initramfs {
                         "the initramfs has more than " + maxEntries + " members; vhdkit reads no further");
             }
             entries.add(e);
+            if (enough.test(e)) {
+                throw new Enough();
+            }
         }
     }
 

@@ -7,7 +7,6 @@ import io.vhdkit.fs.FsFiles;
 import io.vhdkit.fs.Resolved;
 import io.vhdkit.validator.Hit;
 import io.vhdkit.validator.ImageContext;
-import io.vhdkit.validator.linux.CpioEntry;
 import io.vhdkit.validator.linux.Initramfs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,25 +135,28 @@ final class LinuxRulesKernel {
             }
             Initramfs.Listing listing;
             Resolved r = ctx.find(initrd.get()).orElseThrow();
+            TreeSet<String> seen = new TreeSet<>();
             try (InputStream in = FsFiles.newInputStream(r.fs(), r.node())) {
-                listing = Initramfs.read(in);
+                // read no further than the last of the drivers looked for
+                listing = Initramfs.read(in, e -> {
+                    if (e.isRegularFile()) {
+                        String m = module(e.baseName());
+                        if (needed.stream().anyMatch(d -> d.module().equals(m))) {
+                            seen.add(m);
+                        }
+                    }
+                    return seen.size() == needed.size();
+                });
             } catch (FormatException e) {
                 out.add(Hit.at(initrd.get(), "cannot read the initramfs " + initrd.get() + " of kernel " + kver + " ("
                         + e.getMessage() + "); whether it holds " + names(needed) + " is unknown")
                         .withSeverity(Severity.WARNING));
                 return;
             }
-            TreeSet<String> found = new TreeSet<>();
-            for (CpioEntry e : listing.entries()) {
-                if (e.isRegularFile()) {
-                    String b = e.baseName();
-                    for (Driver d : needed) {
-                        if (b.equals(d.module() + ".ko") || b.startsWith(d.module() + ".ko.")) {
-                            found.add(d.module());
-                        }
-                    }
-                }
+            if (!listing.complete()) {
+                return; // every driver looked for was found
             }
+            TreeSet<String> found = seen;
             String parts = String.join(" + ", listing.parts().stream()
                     .map(p -> p.compression() == Initramfs.Compression.NONE ? "uncompressed" : p.compression().label()).toList());
             List<Driver> missingRequired = needed.stream().filter(d -> d.required() && !found.contains(d.module()))
@@ -172,6 +174,15 @@ final class LinuxRulesKernel {
                         + " (" + missingOptional.get(0).role() + "), which the kernel has as " + how + "; the "
                         + "Azure docs put it in the initramfs").withSeverity(Severity.WARNING));
             }
+        }
+
+        /** The module a file name holds: {@code hv_vmbus} for hv_vmbus.ko, .ko.xz, .ko.zst, .ko.gz; else null. */
+        static String module(String baseName) {
+            int ko = baseName.indexOf(".ko");
+            if (ko <= 0 || !(baseName.length() == ko + 3 || baseName.charAt(ko + 3) == '.')) {
+                return null;
+            }
+            return baseName.substring(0, ko);
         }
 
         private static String names(List<Driver> drivers) {

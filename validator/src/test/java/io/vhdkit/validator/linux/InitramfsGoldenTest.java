@@ -112,6 +112,19 @@ class InitramfsGoldenTest {
     }
 
     @Test
+    void readingStopsAtTheMemberTheCallerWaitsFor() throws IOException {
+        // chain.img: the early archive, then five compressed copies; stop in the first (gzip) copy
+        Listing l = Initramfs.read(new ByteArrayInputStream(golden("chain.img")),
+                e -> e.name().endsWith("hv_netvsc.ko"));
+        assertEquals(false, l.complete());
+        assertEquals(5 + 17, l.entries().size());
+        assertEquals("usr/lib/modules/6.1.0-golden/kernel/drivers/net/hyperv/hv_netvsc.ko",
+                l.entries().get(l.entries().size() - 1).name());
+        assertEquals(List.of(Compression.NONE), l.parts().stream().map(Part::compression).toList());
+        assertEquals(true, Initramfs.read(new ByteArrayInputStream(golden("chain.img")), e -> false).complete());
+    }
+
+    @Test
     void theDecodersDoNotCloseTheInitramfsUnderneath() throws IOException {
         // xz and zstd close their input when closed; the part after theirs must still be read from the same file
         byte[] chain = golden("chain.img");
