@@ -59,6 +59,19 @@ class ValidateLinuxTest {
     }
 
     @Test
+    void aDiskOfAzuresSizeReadsOnlyMetadata() throws Exception {
+        CliRun r = CliRun.of("validate", "--format", "json", image("deprovisioned-127g"));
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode j = r.json();
+        assertEquals("pass", j.get("verdict").asText(), j::toString);
+        long read = j.get("stats").get("bytesRead").asLong();
+        assertTrue(read > 0 && read < 64L << 20, "bytes read of a 127 GiB disk: " + read);
+        JsonNode small = CliRun.of("validate", "--format", "json", image("deprovisioned")).json();
+        assertTrue(read < 2 * small.get("stats").get("bytesRead").asLong() + (1 << 20),
+                "the bytes read do not grow with the disk: " + read + " against " + small.get("stats"));
+    }
+
+    @Test
     void theSpecializedProfilePassesTheProvisionedDisk() throws Exception {
         CliRun r = CliRun.of("validate", "--format", "json", "--profile", "azure-specialized", image("provisioned"));
         assertEquals(0, r.exit(), r::toString);
