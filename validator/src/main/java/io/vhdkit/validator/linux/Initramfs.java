@@ -1,6 +1,5 @@
 package io.vhdkit.validator.linux;
 
-import io.airlift.compress.zstd.ZstdInputStream;
 import io.vhdkit.format.CorruptFormatException;
 import io.vhdkit.format.FieldRef;
 import io.vhdkit.format.FormatException;
@@ -201,7 +200,7 @@ public final class Initramfs {
                 }
                 case XZ -> guard(() -> new SingleXZInputStream(raw, DECODER_MEMORY_KIB), what);
                 case LZMA -> guard(() -> new LZMAInputStream(raw, DECODER_MEMORY_KIB), what);
-                case ZSTD -> new ZstdInputStream(new ZstdFrame(raw));
+                case ZSTD -> NativeZstd.open(new ZstdFrame(raw));
                 case LZ4 -> new Lz4Legacy(raw);
                 default -> throw new UnsupportedFormatException(FieldRef.of("initramfs", what, "", at), c.label(),
                         "gzip, xz, zstd, lzma or lz4", "the initramfs part at " + String.format(Locale.ROOT, "0x%X",
@@ -272,7 +271,7 @@ public final class Initramfs {
                 return in.read(b, off, len);
             } catch (FormatException e) {
                 throw e;
-            } catch (XZIOException | EOFException | RuntimeException e) {
+            } catch (XZIOException | EOFException | NativeZstd.Malformed | RuntimeException e) {
                 throw damaged(what, e);
             }
         }
@@ -287,7 +286,7 @@ public final class Initramfs {
             return o.open();
         } catch (FormatException e) {
             throw e;
-        } catch (XZIOException | EOFException | RuntimeException e) {
+        } catch (XZIOException | EOFException | NativeZstd.Malformed | RuntimeException e) {
             throw damaged(what, e);
         }
     }
