@@ -28,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * runs it (minus the JVM start and the report): the cost an engineer or a CI gate pays per image. The images are the
  * project's own corpora, built here by their recipes: {@code windows} is fixtures/windows-disk's
  * {@code big-generalized.vhd} (a 127 GiB fixed VHD, GPT, the Windows volume on NTFS with its hives), {@code linux}
- * is fixtures/linux-disk's {@code gpt-esp-boot-root.vhd} (a 1 TiB fixed VHD, GPT with ESP, /boot and a Debian 12
- * root made by debootstrap). The setup logs what one validation finds and reads from the image.
+ * is fixtures/linux-validate's {@code deprovisioned-127g.vhd} (a 127 GiB fixed VHD, GPT with ESP and an ext4 root:
+ * Debian 12 by debootstrap with the cloud kernel, its initramfs, waagent and cloud-init from apt, deprovisioned by
+ * the real tools). The setup logs what one validation finds and reads from the image. With
+ * {@code -Dvhdkit.fixtures=DIR} the corpora the tests built in DIR (target/fixtures) are used when complete.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -49,8 +51,8 @@ public class ValidateBench {
     public void setUp() throws IOException {
         path = switch (image) {
             case "windows" -> corpus("windows-disk", Map.of()).resolve("big-generalized.vhd");
-            case "linux" -> corpus("linux-disk", Map.of("FIXTURE_DEBIAN_ROOT",
-                    corpus("debian-root", Map.of()).toString())).resolve("gpt-esp-boot-root.vhd");
+            case "linux" -> corpus("linux-validate", Map.of("FIXTURE_DEBIAN_ROOT",
+                    corpus("debian-root", Map.of()).toString())).resolve("deprovisioned-127g.vhd");
             default -> throw new IllegalArgumentException("image must be windows or linux");
         };
         ValidationResult r = validator.validate(path, Profile.AZURE_GENERALIZED, Overrides.NONE);
@@ -68,6 +70,11 @@ public class ValidateBench {
      * through {@code vhdkit.root}), kept under the benchmark data directory for reuse.
      */
     static Path corpus(String name, Map<String, String> env) throws IOException {
+        String built = System.getProperty("vhdkit.fixtures");
+        if (built != null && Files.isRegularFile(Path.of(built, name, ".complete"))) {
+            BenchData.log("using the corpus the tests built: " + Path.of(built, name));
+            return Path.of(built, name);
+        }
         Path recipe = repositoryRoot().resolve("fixtures").resolve(name).resolve("build.sh");
         if (!Files.isRegularFile(recipe)) {
             throw new IllegalStateException("no recipe " + recipe + ": run from the repository root or set "

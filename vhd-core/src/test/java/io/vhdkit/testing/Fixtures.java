@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  */
 public final class Fixtures {
 
-    private static final long BUILD_TIMEOUT_MINUTES = 10;
+    private static final long BUILD_TIMEOUT_MINUTES = 20;   // linux-validate runs apt in a chroot: 4-6 min on a slow mirror
     private static final Map<String, Path> BUILT = new HashMap<>();
 
     private Fixtures() {

@@ -31,10 +31,12 @@ import java.util.Arrays;
  * @param dataSize        bytes of data (first segment only)
  * @param initializedSize bytes written; the rest up to the data size reads as zeros (first segment only)
  * @param runs            this segment's runs, or null when resident
+ * @param valueAt         the volume offset of a resident value's first byte (messages about the value's fields
+ *                        point there); {@code at} for a non-resident attribute
  */
 record Attribute(int type, String name, int flags, int instance, long record, long at, byte[] value,
                  long lowestVcn, long highestVcn, int compressionUnit, long allocatedSize, long dataSize,
-                 long initializedSize, Runlist runs) {
+                 long initializedSize, Runlist runs, long valueAt) {
 
     static final int OFFSET_TYPE = 0x00;
     static final int OFFSET_LENGTH = 0x04;
@@ -126,7 +128,7 @@ record Attribute(int type, String name, int flags, int instance, long record, lo
             }
             byte[] value = Arrays.copyOfRange(b, p + valueOffset, p + valueOffset + (int) valueLength);
             return new Attribute(type, name, flags, instance, recordNumber, at, value, 0, -1, 0, valueLength,
-                    valueLength, valueLength, null);
+                    valueLength, valueLength, null, at + valueOffset);
         }
         long lowest = Ntfs.i64(b, p + OFFSET_LOWEST_VCN);
         long highest = Ntfs.i64(b, p + OFFSET_HIGHEST_VCN);
@@ -153,6 +155,6 @@ record Attribute(int type, String name, int flags, int instance, long record, lo
         Runlist runs = Runlist.decode(b, p + pairs, p + length, lowest, highest, totalClusters, structure,
                 recordAt, Runlist.MAX_RUNS);
         return new Attribute(type, name, flags, instance, recordNumber, at, null, lowest, highest, unit, allocated,
-                data, initialized, runs);
+                data, initialized, runs, at);
     }
 }

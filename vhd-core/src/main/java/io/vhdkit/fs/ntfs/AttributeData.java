@@ -63,15 +63,15 @@ final class AttributeData {
                     + Attribute.OFFSET_LOWEST_VCN), Long.toString(first.lowestVcn()), "0 (no segment starts the "
                     + "attribute)");
         }
-        Runlist runs = first.runs();
-        for (int i = 1; i < segments.size(); i++) {
-            Attribute s = segments.get(i);
+        Runlist.Builder joined = new Runlist.Builder();
+        for (Attribute s : segments) {
             if (s.resident()) {
                 throw new CorruptFormatException(Ntfs.ref(structure, s.describe(), s.at()),
                         "a non-resident " + s.describe() + " has a resident segment");
             }
-            runs = runs.append(s.runs(), structure);
+            joined.add(s.runs(), structure);
         }
+        Runlist runs = joined.build();
         if ((first.allocatedSize() & (g.clusterSize() - 1)) != 0) {
             throw new CorruptFormatException(Ntfs.ref(structure, first.describe() + " allocated size",
                     first.at() + Attribute.OFFSET_ALLOCATED_SIZE), Long.toString(first.allocatedSize()),

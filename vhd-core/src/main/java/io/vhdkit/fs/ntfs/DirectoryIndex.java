@@ -60,7 +60,7 @@ final class DirectoryIndex {
                     dir.structure() + " is a directory without a resident $INDEX_ROOT named $I30");
         }
         byte[] v = rootAttr.value();
-        long at = rootAttr.at();
+        long at = rootAttr.valueAt();
         if (v.length < ROOT_HEADER + IndexNode.HEADER_SIZE) {
             throw new CorruptFormatException(Ntfs.ref(structure, "$INDEX_ROOT length", at),
                     Integer.toString(v.length), "at least " + (ROOT_HEADER + IndexNode.HEADER_SIZE));
@@ -69,15 +69,15 @@ final class DirectoryIndex {
         int collation = Ntfs.i32(v, ROOT_COLLATION);
         long size = Ntfs.u32(v, ROOT_BLOCK_SIZE);
         if (type != Ntfs.AT_FILE_NAME) {
-            throw new CorruptFormatException(Ntfs.ref(structure, "indexed attribute type", at), Ntfs.hex(type),
+            throw new CorruptFormatException(Ntfs.ref(structure, "indexed attribute type", at + ROOT_TYPE), Ntfs.hex(type),
                     "0x30 ($FILE_NAME)");
         }
         if (collation != COLLATION_FILE_NAME) {
-            throw new CorruptFormatException(Ntfs.ref(structure, "collation rule", at), Ntfs.hex(collation),
+            throw new CorruptFormatException(Ntfs.ref(structure, "collation rule", at + ROOT_COLLATION), Ntfs.hex(collation),
                     "1 (COLLATION_FILE_NAME)");
         }
         if (size < Fixups.STRIDE || size > NtfsBootSector.MAX_RECORD_SIZE || Long.bitCount(size) != 1) {
-            throw new CorruptFormatException(Ntfs.ref(structure, "index block size", at), Long.toString(size),
+            throw new CorruptFormatException(Ntfs.ref(structure, "index block size", at + ROOT_BLOCK_SIZE), Long.toString(size),
                     "a power of two from 512 to 65536");
         }
         this.blockSize = (int) size;

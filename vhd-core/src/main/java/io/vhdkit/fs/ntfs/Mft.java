@@ -66,7 +66,7 @@ final class Mft {
         }
         if (!lists.isEmpty()) {
             byte[] value = AttributeData.of(reader, g, lists, structure).readAll(AttributeList.MAX_SIZE);
-            for (AttributeList.Entry e : AttributeList.decode(value, structure, lists.get(0).at())) {
+            for (AttributeList.Entry e : AttributeList.decode(value, structure, lists.get(0).valueAt())) {
                 if (e.type() == Ntfs.AT_DATA && e.name().isEmpty() && e.record() != 0) {
                     later.add(e);
                 }
@@ -81,7 +81,9 @@ final class Mft {
                     + own.get(0).lowestVcn()) : "") + ")");
         }
         Attribute first = own.get(0);
-        Runlist runs = first.runs();
+        Runlist.Builder joined = new Runlist.Builder();
+        joined.add(first.runs(), structure);
+        Runlist runs = joined.build();
         checkNotSparse(runs, structure, first.at());
         long records = first.dataSize() / size;
         Mft partial = new Mft(reader, g, runs, Math.min(records, (runs.endVcn() << g.clusterShift()) / size),
@@ -95,7 +97,8 @@ final class Mft {
                         "a segment of the MFT's $DATA is resident");
             }
             checkNotSparse(seg.runs(), ext.structure(), seg.at());
-            runs = runs.append(seg.runs(), structure);
+            joined.add(seg.runs(), structure);
+            runs = joined.build();
             partial = new Mft(reader, g, runs, Math.min(records, (runs.endVcn() << g.clusterShift()) / size),
                     first.initializedSize());
         }
@@ -211,7 +214,7 @@ final class Mft {
         List<Attribute> all = new ArrayList<>(base.attributes());
         Map<Long, MftRecord> extensions = new HashMap<>();
         Set<String> listed = new HashSet<>();
-        for (AttributeList.Entry e : AttributeList.decode(value, structure, list.at())) {
+        for (AttributeList.Entry e : AttributeList.decode(value, structure, list.valueAt())) {
             if (!listed.add(e.record() + ":" + e.type() + ":" + e.instance())) {
                 throw new CorruptFormatException(Ntfs.ref(structure, "$ATTRIBUTE_LIST", list.at()),
                         "the attribute list names " + Ntfs.typeName(e.type()) + " instance " + e.instance()

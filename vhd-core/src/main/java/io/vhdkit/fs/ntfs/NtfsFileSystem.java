@@ -243,7 +243,7 @@ public final class NtfsFileSystem implements FileSystem {
             throw new CorruptFormatException(Ntfs.ref(structure, "$STANDARD_INFORMATION", f.base().at()),
                     structure + " has no resident $STANDARD_INFORMATION");
         }
-        StandardInformation si = StandardInformation.decode(siAttr.value(), structure, siAttr.at());
+        StandardInformation si = StandardInformation.decode(siAttr.value(), structure, siAttr.valueAt());
         List<FileName> names = new ArrayList<>();
         int links = 0;
         for (Attribute a : f.all(Ntfs.AT_FILE_NAME)) {
@@ -251,20 +251,28 @@ public final class NtfsFileSystem implements FileSystem {
                 throw new CorruptFormatException(Ntfs.ref(structure, "$FILE_NAME", a.at()),
                         "a $FILE_NAME is non-resident: it must be resident");
             }
-            FileName fn = FileName.decode(a.value(), 0, a.value().length, structure, a.at());
+            FileName fn = FileName.decode(a.value(), 0, a.value().length, structure, a.valueAt());
             names.add(fn);
             if (!fn.dosOnly()) {
                 links++;
             }
+        }
+        // the record's link count is its number of $FILE_NAMEs, DOS aliases included (Linux fs/ntfs/inode.c:
+        // "link_count is two for files which have both a long file name and a short file name"); chkdsk checks it
+        if (f.base().linkCount() != names.size()) {
+            throw new CorruptFormatException(Ntfs.ref(structure, "link count", f.base().at()
+                    + MftRecord.OFFSET_LINK_COUNT), Integer.toString(f.base().linkCount()), names.size()
+                    + " (the record's $FILE_NAME attributes)", structure + " counts " + f.base().linkCount()
+                    + " hard links but has " + names.size() + " $FILE_NAME attributes");
         }
         ReparsePoint reparse = null;
         ReparsePoint.Target target = null;
         List<Attribute> rp = f.segments(Ntfs.AT_REPARSE_POINT, "");
         if (!rp.isEmpty()) {
             reparse = ReparsePoint.decode(AttributeData.of(reader, g, rp, structure).readAll(ReparsePoint.MAX_SIZE),
-                    structure, rp.get(0).at());
+                    structure, rp.get(0).valueAt());
             if (reparse.isLink()) {
-                target = reparse.target(structure, rp.get(0).at());
+                target = reparse.target(structure, rp.get(0).valueAt());
             }
         }
         boolean directory = f.base().directory();
@@ -334,6 +342,7 @@ public final class NtfsFileSystem implements FileSystem {
         }
         MftRecord r = mft.header(record);
         checkReference(r, e, structure, key.name());
+        checkNamed(mft.file(record), dir, e, structure);
         FileType type;
         if ((key.attributes() & Ntfs.FILE_ATTR_REPARSE_POINT) != 0 && ReparsePoint.isLinkTag(key.reparseTag())) {
             type = FileType.SYMLINK;   // the index keeps the tag of a reparse point in its $FILE_NAME copy
@@ -341,6 +350,30 @@ public final class NtfsFileSystem implements FileSystem {
             type = r.directory() ? FileType.DIRECTORY : FileType.REGULAR;
         }
         return new DirEntry(key.name(), record, type);
+    }
+
+    /**
+     * An index entry must be one of the names of the file it refers to: the file has a $FILE_NAME with the entry's
+     * name whose parent is this directory (the entry's key is a copy of it). This is what keeps the directory tree a
+     * tree: an entry that lists an ancestor (or any other directory) under a name that directory does not have in
+     * this one is refused here, so that no walk of the tree can loop.
+     */
+    private static void checkNamed(FileRecord f, NtfsNode dir, IndexNode.Entry e, String structure)
+            throws CorruptFormatException {
+        String name = e.key().name();
+        for (Attribute a : f.all(Ntfs.AT_FILE_NAME)) {
+            if (a.resident()) {
+                FileName fn = FileName.decode(a.value(), 0, a.value().length, f.structure(), a.valueAt());
+                if (Ntfs.refRecord(fn.parent()) == dir.id() && fn.name().equals(name)) {
+                    return;
+                }
+            }
+        }
+        throw new CorruptFormatException(Ntfs.ref(structure, "index entry file reference", e.at()
+                + IndexNode.ENTRY_REFERENCE), Long.toString(f.number()), "a file named \"" + name + "\" in directory "
+                + dir.id(), "the entry \"" + name + "\" of directory " + dir.id() + " refers to " + f.structure()
+                + ", which has no such name in this directory: the index and the file disagree (a directory "
+                + "listed under another directory would make the tree loop)");
     }
 
     /** A directory entry's file reference against the record it names: in use, a base record, same sequence. */

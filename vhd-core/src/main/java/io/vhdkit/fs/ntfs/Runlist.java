@@ -166,30 +166,57 @@ final class Runlist {
 
     /** This runlist followed by {@code next}, which must start where this one ends. */
     Runlist append(Runlist next, String structure) throws CorruptFormatException {
-        if (next.count == 0) {
-            return this;
+        Builder b = new Builder();
+        b.add(this, structure);
+        b.add(next, structure);
+        return b.build();
+    }
+
+    /**
+     * Joins the runlists of an attribute's segments in VCN order in time linear in the runs: appending segment by
+     * segment to immutable runlists would copy all the runs so far each time, quadratic in a hostile attribute list of
+     * thousands of segments. Runs once added are never changed, so runlists built earlier share the arrays safely.
+     */
+    static final class Builder {
+
+        private long[] vcn = new long[16];
+        private long[] lcn = new long[16];
+        private long[] length = new long[16];
+        private int count;
+
+        /** Adds {@code next}, which must start where the runs so far end (at VCN 0 when there are none). */
+        void add(Runlist next, String structure) throws CorruptFormatException {
+            if (next.count == 0) {
+                return;
+            }
+            long end = count == 0 ? 0 : vcn[count - 1] + length[count - 1];
+            if (next.vcn[0] != end) {
+                throw new CorruptFormatException(Ntfs.ref(structure, "lowest VCN", FieldRef.NO_OFFSET),
+                        Long.toString(next.vcn[0]), Long.toString(end) + " (where the previous segment ends)",
+                        "an attribute segment starts at VCN " + next.vcn[0] + " but the previous one ends before VCN "
+                                + end);
+            }
+            if (next.count > MAX_RUNS - count) {
+                throw new CorruptFormatException(Ntfs.ref(structure, "mapping pairs", FieldRef.NO_OFFSET),
+                        "more than " + MAX_RUNS + " runs");
+            }
+            int total = count + next.count;
+            if (total > vcn.length) {
+                int grow = (int) Math.min(MAX_RUNS, Math.max(total, 2L * vcn.length));
+                vcn = Arrays.copyOf(vcn, grow);
+                lcn = Arrays.copyOf(lcn, grow);
+                length = Arrays.copyOf(length, grow);
+            }
+            System.arraycopy(next.vcn, 0, vcn, count, next.count);
+            System.arraycopy(next.lcn, 0, lcn, count, next.count);
+            System.arraycopy(next.length, 0, length, count, next.count);
+            count = total;
         }
-        if (count == 0 && next.vcn[0] == 0) {
-            return next;
+
+        /** The runs added so far. */
+        Runlist build() {
+            return new Runlist(vcn, lcn, length, count);
         }
-        if (next.vcn[0] != endVcn()) {
-            throw new CorruptFormatException(Ntfs.ref(structure, "lowest VCN", FieldRef.NO_OFFSET),
-                    Long.toString(next.vcn[0]), Long.toString(endVcn()) + " (where the previous segment ends)",
-                    "an attribute segment starts at VCN " + next.vcn[0] + " but the previous one ends before VCN "
-                            + endVcn());
-        }
-        int total = count + next.count;
-        if (total > MAX_RUNS) {
-            throw new CorruptFormatException(Ntfs.ref(structure, "mapping pairs", FieldRef.NO_OFFSET),
-                    "more than " + MAX_RUNS + " runs");
-        }
-        long[] v = Arrays.copyOf(vcn, total);
-        long[] l = Arrays.copyOf(lcn, total);
-        long[] n = Arrays.copyOf(length, total);
-        System.arraycopy(next.vcn, 0, v, count, next.count);
-        System.arraycopy(next.lcn, 0, l, count, next.count);
-        System.arraycopy(next.length, 0, n, count, next.count);
-        return new Runlist(v, l, n, total);
     }
 
     /** Little-endian, sign-extended from {@code bytes} bytes. */

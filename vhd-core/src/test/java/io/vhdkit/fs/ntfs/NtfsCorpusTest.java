@@ -472,6 +472,105 @@ class NtfsCorpusTest {
         }
     }
 
+    /**
+     * {@code /deep index}: 50 names of 255 characters, an index three levels deep below its root in 16 INDX blocks,
+     * which ntfsinfo -v dumps whole (each block's node VCN and each entry's subnode VCN): the tree vhdkit walks is
+     * the tree ntfsinfo shows, and every name is found through it.
+     */
+    @Test
+    void theDeepIndexHasTheShapeNtfsinfoShows() throws IOException {
+        String dump = Files.readString(file("ntfs.ntfsinfo.txt"), StandardCharsets.UTF_8);
+        String section = dump.substring(dump.indexOf("=== /deep index (index-depth)"));
+        section = section.substring(0, section.indexOf("\n=== ") < 0 ? section.length() : section.indexOf("\n=== "));
+        String[] parts = section.split("Dumping attribute \\$INDEX_ALLOCATION");
+        assertEquals(2, parts.length, "one $INDEX_ALLOCATION dump");
+        List<Long> rootChildren = numbers(parts[0].substring(parts[0].indexOf("Dumping attribute $INDEX_ROOT")),
+                "Subnode VCN");
+        Map<Long, List<Long>> blocks = new TreeMap<>();
+        for (String block : parts[1].split("Dumping index block:")) {
+            List<Long> own = numbers(block, "Node VCN");
+            if (!own.isEmpty()) {
+                blocks.put(own.get(0), numbers(block, "Subnode VCN"));
+            }
+        }
+        int levels = 0;
+        for (long child : rootChildren) {
+            levels = Math.max(levels, levels(blocks, child));
+        }
+        assertEquals(3, levels, "ntfsinfo: levels below the root");
+        try (RawDisk disk = disk("ntfs")) {
+            NtfsFileSystem fs = open(disk);
+            NtfsNode dir = (NtfsNode) new PathResolver(fs).resolve("/deep index", true).node();
+            DirectoryIndex index = fs.index(dir);
+            DirectoryIndex.Shape shape = index.shape();
+            assertEquals(levels, shape.levels());
+            assertEquals(blocks.size(), shape.blocks());
+            List<Long> ours = new ArrayList<>();
+            for (IndexNode.Entry e : index.root().entries()) {
+                if (e.hasChild()) {
+                    ours.add(e.child());
+                }
+            }
+            assertEquals(rootChildren, ours, "the root's children");
+            for (Map.Entry<Long, List<Long>> b : blocks.entrySet()) {
+                List<Long> children = new ArrayList<>();
+                for (IndexNode.Entry e : index.block(b.getKey(), null).entries()) {
+                    if (e.hasChild()) {
+                        children.add(e.child());
+                    }
+                }
+                assertEquals(b.getValue(), children, "the children of the block at VCN " + b.getKey());
+            }
+            List<DirEntry> entries = fs.list(dir);
+            assertEquals(50, entries.size());
+            for (DirEntry e : entries) {
+                assertEquals(255, e.name().length());
+                assertEquals(e.id(), fs.lookup(dir, e.name().toUpperCase(Locale.ROOT)).orElseThrow().id());
+            }
+            // with a lower depth bound, the same tree is refused, naming the bound
+            io.vhdkit.format.CorruptFormatException tooDeep = assertThrows(
+                    io.vhdkit.format.CorruptFormatException.class, () -> fs.index(dir, 3).entries());
+            assertContains(tooDeep.getMessage(), "the index is deeper than 3 levels");
+        }
+    }
+
+    private static List<Long> numbers(String text, String label) {
+        List<Long> out = new ArrayList<>();
+        Matcher m = Pattern.compile(Pattern.quote(label) + ":\\s+(\\d+)").matcher(text);
+        while (m.find()) {
+            out.add(Long.parseLong(m.group(1)));
+        }
+        return out;
+    }
+
+    private static int levels(Map<Long, List<Long>> blocks, long vcn) {
+        assertTrue(blocks.containsKey(vcn), "ntfsinfo dumped the block at VCN " + vcn);
+        int deepest = 0;
+        for (long child : blocks.get(vcn)) {
+            deepest = Math.max(deepest, levels(blocks, child));
+        }
+        return 1 + deepest;
+    }
+
+    /**
+     * Volumes with BitLocker's boot sector (Windows 7 and later, and Vista), which blkid recognises as BitLocker:
+     * vhdkit refuses them as encrypted, at the OEM id, saying how to get at the NTFS inside.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bitlocker", "bitlocker-vista"})
+    void bitLockerVolumesAreReportedAsEncrypted(String image) throws IOException {
+        assertTrue(Files.readAllLines(file(image + ".blkid.txt")).contains("TYPE=BitLocker"), "blkid: BitLocker");
+        try (RawDisk disk = disk(image)) {
+            UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class, () -> open(disk));
+            assertContains(e.getMessage(), "NTFS boot sector @0x3: the volume is encrypted with BitLocker (OEM id "
+                    + "\"-FVE-FS-\"): its NTFS filesystem cannot be read without the BitLocker key");
+            assertContains(e.getMessage(), "manage-bde");
+            assertEquals("boot-sector.oem-id", e.where().code());
+            assertEquals(3, e.where().offset());
+            assertEquals("-FVE-FS-", e.actual().orElseThrow());
+        }
+    }
+
     @Test
     void readsAtAnyOffsetAgreeWithTheWholeFile() throws IOException {
         try (RawDisk disk = disk("ntfs")) {

@@ -27,8 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The golden image of {@code src/test/resources/io/vhdkit/fs/ntfs} (recipe: {@code make-golden.sh} and the README
- * there), an in-memory disk with a patch overlay, and helpers to patch MFT records through their fixups.
+ * The golden image of {@code src/test/resources/io/vhdkit/fs/ntfs} (recipe: {@code make-golden.sh}; see
+ * fixtures/ntfs/README.md), an in-memory disk with a patch overlay, and helpers to patch MFT records through their fixups.
  *
  * <p>The golden: 3 MiB, 512-byte sectors, 1 KiB clusters and MFT records, 4 KiB index blocks; files listed in
  * {@code golden.manifest.tsv} (path, size, sha256), plus {@code /dir} (150 entries: INDX blocks under the root),
