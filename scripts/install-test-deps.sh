@@ -27,6 +27,8 @@ tools=(
   "pvcreate lvm2"                    # LVM metadata written by the real tools
   "losetup mount"                    # loop devices for lvm2
   "debootstrap debootstrap"          # a real Debian root
+  "node nodejs"                      # Azurite, the Azure Storage emulator the upload tests run against
+  "npm npm"                          # installs Azurite (below)
 )
 need=()
 for t in "${tools[@]}"; do
@@ -37,7 +39,15 @@ done
 /usr/bin/python3 -c 'import pyvhdi' 2>/dev/null || need+=(python3-libvhdi)   # libvhdi's reads of differencing chains
 /usr/bin/python3 -c 'import hivex' 2>/dev/null || need+=(python3-hivex)       # hive dumps for the registry corpus
 [ -f /usr/include/ntfs-3g/volume.h ] || need+=(ntfs-3g-dev)                   # libntfs-3g headers for the writer
+# Azurite from npm, in a user-level prefix (3.35.0: the last release that runs on Debian 12's Node 18/20)
+azurite="$HOME/.cache/vhdkit-azurite/node_modules/.bin/azurite-blob"
+install_azurite() {
+  [ -x "$azurite" ] || [ -n "${VHDKIT_AZURITE:-}" ] && return 0
+  echo "install-test-deps: installing azurite@3.35.0 into ~/.cache/vhdkit-azurite"
+  npm install --prefix "$HOME/.cache/vhdkit-azurite" --no-audit --no-fund azurite@3.35.0
+}
 if [ ${#need[@]} -eq 0 ]; then
+  install_azurite
   echo "install-test-deps: all test tools present"
   exit 0
 fi
@@ -46,3 +56,4 @@ sudo=""
 echo "install-test-deps: installing ${need[*]}"
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+install_azurite

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Prepares, validates and uploads VHD disk images for Azure, offline.",
         subcommands = {ValidateCommand.class, InspectCommand.class, CheckCommand.class, LsCommand.class,
-                CatCommand.class, RegCommand.class, RulesCommand.class,
+                CatCommand.class, RegCommand.class, RulesCommand.class, UploadCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success, no error finding (warnings allowed)",

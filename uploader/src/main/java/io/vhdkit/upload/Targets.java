@@ -1,0 +1,136 @@
+package io.vhdkit.upload;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobUrlParts;
+import com.azure.storage.blob.specialized.PageBlobClient;
+import com.azure.storage.blob.specialized.SpecializedBlobClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Opens a destination page blob from a URL and credentials. */
+public final class Targets {
+
+    /** How to authenticate. */
+    public enum Auth {
+        /** A SAS in the URL, else a connection string, else an account key. */
+        AUTO,
+        /** Azure AD through azure-identity's DefaultAzureCredential (environment, managed identity, az login...). */
+        AAD
+    }
+
+    /**
+     * Where to upload.
+     *
+     * @param url              a blob URL, with a SAS unless a connection string, an account key or AAD is used; may be
+     *                         null with a connection string and {@code container}/{@code name}
+     * @param connectionString a storage connection string, or null
+     * @param accountKey       an account key for the URL's account, or null
+     * @param container        the container, with a connection string and no URL
+     * @param name             the blob name, with a connection string and no URL
+     * @param auth             see {@link Auth}
+     * @param managedDisk      true or false to say whether it is a managed disk; null to tell from the host
+     *                         ({@code md-...})
+     */
+    public record Spec(String url, String connectionString, String accountKey, String container, String name,
+                       Auth auth, Boolean managedDisk) {
+        @Override
+        public String toString() {
+            return "Spec[" + (url == null ? container + "/" + name : Secrets.withoutQuery(url)) + "]";
+        }
+    }
+
+    private Targets() {
+    }
+
+    /**
+     * @param tryTimeout the time one Put Page may take before it is abandoned and retried
+     * @throws UploadException when the credentials are missing or the URL cannot be used
+     */
+    public static Target open(Spec spec, Duration tryTimeout, int connections) throws UploadException {
+        HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1))
+                .connectionTimeout(Duration.ofSeconds(20))
+                .writeTimeout(tryTimeout)
+                .responseTimeout(tryTimeout)
+                .readTimeout(tryTimeout)
+                .build();
+        SpecializedBlobClientBuilder data = builder(spec, http);
+        SpecializedBlobClientBuilder control = builder(spec, http);
+        int trySeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toSeconds()));
+        data.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 1, trySeconds, null, null, null));
+        control.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 6, 300, 1000L, 30_000L, null));
+        PageBlobClient dataClient;
+        PageBlobClient controlClient;
+        try {
+            dataClient = data.buildPageBlobClient();
+            controlClient = control.buildPageBlobClient();
+        } catch (RuntimeException e) {
+            throw new UploadException(UploadException.Kind.REFUSED, "cannot use the destination "
+                    + describe(spec) + ": " + e.getMessage(), e);
+        }
+        String display = Secrets.withoutQuery(controlClient.getBlobUrl());
+        boolean managed = spec.managedDisk() != null ? spec.managedDisk() : isManagedDiskHost(display);
+        return new Target(dataClient, controlClient, display, managed);
+    }
+
+    /** Managed-disk upload endpoints are {@code md-impexp-...} / {@code md-...} blob hosts. */
+    public static boolean isManagedDiskHost(String url) {
+        try {
+            String host = java.net.URI.create(Secrets.withoutQuery(url)).getHost();
+            return host != null && host.toLowerCase(Locale.ROOT).startsWith("md-");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String describe(Spec spec) {
+        return spec.url() != null ? Secrets.withoutQuery(spec.url()) : spec.container() + "/" + spec.name();
+    }
+
+    private static SpecializedBlobClientBuilder builder(Spec spec, HttpClient http) throws UploadException {
+        SpecializedBlobClientBuilder b = new SpecializedBlobClientBuilder().httpClient(http);
+        try {
+            if (spec.connectionString() != null) {
+                b.connectionString(spec.connectionString());
+                String container = spec.container();
+                String name = spec.name();
+                if (spec.url() != null) {
+                    BlobUrlParts parts = BlobUrlParts.parse(Secrets.withoutQuery(spec.url()));
+                    container = parts.getBlobContainerName();
+                    name = parts.getBlobName();
+                }
+                if (container == null || name == null || container.isEmpty() || name.isEmpty()) {
+                    throw new UploadException(UploadException.Kind.REFUSED, "with a connection string, give the "
+                            + "blob as --to URL or as --container and --name");
+                }
+                return b.containerName(container).blobName(name);
+            }
+            if (spec.url() == null) {
+                throw new UploadException(UploadException.Kind.REFUSED, "no destination: give --to URL (a page blob "
+                        + "URL with a SAS, or a managed disk's SAS from az disk grant-access)");
+            }
+            b.endpoint(spec.url());
+            if (spec.auth() == Auth.AAD) {
+                return b.credential(new DefaultAzureCredentialBuilder().build());
+            }
+            if (spec.accountKey() != null) {
+                String account = BlobUrlParts.parse(Secrets.withoutQuery(spec.url())).getAccountName();
+                return b.credential(new StorageSharedKeyCredential(account, spec.accountKey()));
+            }
+            if (!spec.url().contains("sig=")) {
+                throw new UploadException(UploadException.Kind.REFUSED, "no credentials for "
+                        + Secrets.withoutQuery(spec.url()) + ": give a URL with a SAS token (?sv=...&sig=...), "
+                        + "--connection-string or AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY, or --auth aad");
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new UploadException(UploadException.Kind.REFUSED, "cannot use the destination " + describe(spec)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.vhdkit.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vhdkit.io.Extent;
+import io.vhdkit.vhd.Geometry;
+import io.vhdkit.vhd.VhdFooter;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The pieces of the transfer core that need no service. */
+class UnitTest {
+
+    private static final int MIB = 1 << 20;
+
+    @Test
+    void chunksAreAtMostFourMibAndAligned() {
+        assertThrows(IllegalArgumentException.class, () -> ChunkPlan.checkChunkSize(8 * MIB));
+        assertThrows(IllegalArgumentException.class, () -> ChunkPlan.checkChunkSize(4 * MIB + 512));
+        assertThrows(IllegalArgumentException.class, () -> ChunkPlan.checkChunkSize(1000));
+        assertThrows(IllegalArgumentException.class, () -> ChunkPlan.checkChunkSize(0));
+        ChunkPlan.checkChunkSize(512);
+        ChunkPlan.checkChunkSize(4 * MIB);
+        assertThrows(IllegalArgumentException.class, () -> UploadOptions.defaults().withChunkSize(8 * MIB));
+    }
+
+    @Test
+    void planMarksUntouchedChunksAsHoles() {
+        long size = 10L * MIB + 512;
+        ChunkPlan p = ChunkPlan.of(size, 4 * MIB, List.of(new Extent(5 * MIB, 100), new Extent(10L * MIB, 512)));
+        assertEquals(3, p.chunks().size());
+        assertTrue(p.chunks().get(0).hole());
+        assertFalse(p.chunks().get(1).hole());
+        assertFalse(p.chunks().get(2).hole());
+        assertEquals(2 * MIB + 512, p.chunks().get(2).length());
+        for (Chunk c : p.chunks()) {
+            assertEquals(0, c.offset() % 512);
+            assertEquals(0, c.length() % 512);
+            assertTrue(c.length() <= ChunkPlan.MAX_CHUNK);
+        }
+        // an extent ending exactly at a chunk start does not touch it
+        ChunkPlan q = ChunkPlan.of(8L * MIB, 4 * MIB, List.of(new Extent(0, 4 * MIB)));
+        assertFalse(q.chunks().get(0).hole());
+        assertTrue(q.chunks().get(1).hole());
+    }
+
+    @Test
+    void rawFooterIsAValidFixedFooter() {
+        UUID id = UUID.randomUUID();
+        byte[] f = FixedFooter.forRaw(64L * MIB, id, 12345);
+        VhdFooter d = VhdFooter.decode(ByteBuffer.wrap(f));
+        assertTrue(d.cookieValid());
+        assertTrue(d.checksumValid());
+        assertEquals(2, d.diskTypeCode());
+        assertEquals(64L * MIB, d.currentSize());
+        assertEquals(-1L, d.dataOffset());
+        assertEquals(id, d.uniqueId());
+        assertEquals(Geometry.forSize(64L * MIB), d.geometry());
+        assertEquals("vhdkit", d.creatorApplicationName().orElseThrow());
+    }
+
+    @Test
+    void dynamicFooterBecomesFixed() {
+        byte[] raw = FixedFooter.forRaw(8L * MIB, UUID.randomUUID(), 7);
+        ByteBuffer b = ByteBuffer.wrap(raw);
+        b.putLong(VhdFooter.OFFSET_DATA_OFFSET, 512);
+        b.putInt(VhdFooter.OFFSET_DISK_TYPE, 3);
+        VhdFooter fixed = VhdFooter.decode(ByteBuffer.wrap(FixedFooter.fromDynamic(ByteBuffer.wrap(raw))));
+        assertEquals(2, fixed.diskTypeCode());
+        assertEquals(-1L, fixed.dataOffset());
+        assertTrue(fixed.checksumValid());
+        // a legacy 511-byte footer
+        VhdFooter legacy = VhdFooter.decode(ByteBuffer.wrap(FixedFooter.fromDynamic(ByteBuffer.wrap(raw, 0, 511))));
+        assertEquals(512, legacy.length());
+        assertTrue(legacy.checksumValid());
+    }
+
+    @Test
+    void zeroScan() {
+        byte[] b = new byte[4 * MIB];
+        assertTrue(Zeros.isAllZero(b, 0, b.length));
+        b[b.length - 1] = 1;
+        assertFalse(Zeros.isAllZero(b, 0, b.length));
+        assertTrue(Zeros.isAllZero(b, 0, b.length - 1));
+        b[70_000] = 1;
+        assertFalse(Zeros.isAllZero(b, 65_536, 10_000));
+    }
+
+    @Test
+    void secretsAreRedacted() {
+        String url = "https://md-impexp-x.blob.core.windows.net/abc/abcd?sv=2018-03-28&sr=b&si=x&sig=ab%2Bcd%3D&se=1";
+        String r = Secrets.redact("failed: " + url);
+        assertFalse(r.contains("ab%2Bcd"), r);
+        assertTrue(r.contains("sig=REDACTED"), r);
+        String cs = "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=SECRETKEY==;EndpointSuffix=core";
+        assertFalse(Secrets.redact(cs).contains("SECRETKEY"));
+        assertFalse(Secrets.redact("BlobEndpoint=x;SharedAccessSignature=sv=1&sig=zz").contains("zz"));
+        UploadException e = new UploadException(UploadException.Kind.TRANSFER, "bad " + url,
+                new RuntimeException("inner " + url));
+        assertFalse(e.getMessage().contains("ab%2Bcd"));
+        assertFalse(e.getCause().toString().contains("ab%2Bcd"));
+        assertFalse(e.getCause().getMessage().contains("ab%2Bcd"));
+        assertEquals("https://a/b", Secrets.withoutQuery("https://a/b?sig=x"));
+    }
+
+    @Test
+    void aimdShrinksOnThrottlingAndGrowsBack() {
+        AdaptiveLimit l = new AdaptiveLimit(16);
+        assertEquals(16, l.current());
+        l.onThrottle();
+        assertEquals(10, l.current());
+        l.onThrottle(); // inside the dead band: one overload counts once
+        assertEquals(10, l.current());
+        for (int i = 0; i < 200; i++) {
+            l.onSuccess();
+        }
+        assertEquals(16, l.current());
+        assertEquals(10, l.lowest());
+    }
+
+    @Test
+    void managedDiskHosts() {
+        assertTrue(Targets.isManagedDiskHost("https://md-impexp-t0abc.z22.blob.storage.azure.net/x/abcd?sv=1&sig=2"));
+        assertTrue(Targets.isManagedDiskHost("https://md-hdd-xyz.z1.blob.storage.azure.net/x/abcd"));
+        assertFalse(Targets.isManagedDiskHost("https://myaccount.blob.core.windows.net/vhds/a.vhd"));
+    }
+}
