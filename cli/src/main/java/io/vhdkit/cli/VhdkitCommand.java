@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
         subcommands = {ValidateCommand.class, InspectCommand.class, CheckCommand.class, LsCommand.class,
                 CatCommand.class, RegCommand.class, RulesCommand.class,
                 ConvertCommand.class,
+                ResizeCommand.class,
+                RepairCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success, no error finding (warnings allowed)",

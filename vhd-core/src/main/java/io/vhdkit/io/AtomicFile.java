@@ -46,13 +46,37 @@ public final class AtomicFile implements Closeable {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists");
         }
         Path dir = absolute.getParent();
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", PARTIAL_SUFFIX);
+        Path temp = newTemp(dir, "." + absolute.getFileName() + ".");
         try {
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
             return new AtomicFile(absolute, temp, ch, replace);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+    }
+
+    /** A new empty file with the default permissions (umask applies, unlike {@code Files.createTempFile}'s 0600). */
+    private static Path newTemp(Path dir, String prefix) throws IOException {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(random.nextLong(), 36) + PARTIAL_SUFFIX);
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Gives the temporary file the POSIX permissions of {@code original} (a file it replaces), where supported. */
+    public void copyPermissionsFrom(Path original) throws IOException {
+        try {
+            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(original));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX filesystem: the default permissions stay
         }
     }
 

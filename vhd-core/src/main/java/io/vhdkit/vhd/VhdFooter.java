@@ -275,13 +275,17 @@ public record VhdFooter(int length, String cookie, int features, int formatVersi
                 DiskType.FIXED.code(), 0, 0, uniqueId, 0, -1).sealed();
     }
 
-    /** This footer with another current size and the spec's geometry for it; the original size is kept. */
-    public VhdFooter withCurrentSize(long size) {
+    /**
+     * This footer for a resized disk: current size and original size both {@code size} (libvhdi and some older
+     * tools take the original size as the disk's size), the spec's geometry for it, checksum recomputed; identity,
+     * time stamp and creator kept.
+     */
+    public VhdFooter resized(long size) {
         if (size <= 0 || size % SECTOR_SIZE != 0) {
             throw new IllegalArgumentException("current size " + size + " is not a positive multiple of 512");
         }
         return new VhdFooter(SIZE, cookie, features, formatVersion, dataOffset, timestamp, creatorApplication,
-                creatorVersion, creatorHostOs, originalSize, size, Geometry.forSize(size), diskTypeCode, 0, 0,
+                creatorVersion, creatorHostOs, size, size, Geometry.forSize(size), diskTypeCode, 0, 0,
                 uniqueId, savedState, -1).sealed();
     }
 

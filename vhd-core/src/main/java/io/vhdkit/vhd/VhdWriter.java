@@ -90,6 +90,9 @@ public final class VhdWriter {
     /** Writes {@code source} to {@code target} as {@code options} say; the source is only read. */
     public static Result write(VirtualDisk source, Path target, Options options) throws IOException {
         try (AtomicFile out = AtomicFile.create(target, options.replace())) {
+            if (options.replace() && java.nio.file.Files.isRegularFile(target)) {
+                out.copyPermissionsFrom(target);
+            }
             Result r = write(source, out.channel(), options);
             out.commit();
             return r;

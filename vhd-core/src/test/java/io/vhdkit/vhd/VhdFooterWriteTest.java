@@ -70,10 +70,11 @@ class VhdFooterWriteTest {
     }
 
     @Test
-    void withCurrentSizeRecomputesGeometryAndKeepsOriginalSize() {
-        VhdFooter f = VhdFooter.fixed(67_125_248L, ID, STAMP).withCurrentSize(68_157_440L);
+    void resizedSetsBothSizesAndRecomputesGeometry() {
+        VhdFooter f = VhdFooter.fixed(67_125_248L, ID, STAMP).resized(68_157_440L);
         assertEquals(68_157_440L, f.currentSize());
-        assertEquals(67_125_248L, f.originalSize());
+        assertEquals(68_157_440L, f.originalSize());
+        assertEquals(ID, f.uniqueId());
         assertEquals(Geometry.forSize(68_157_440L), f.geometry());
         assertTrue(f.checksumValid());
     }
