@@ -8,9 +8,9 @@ import io.vhdkit.format.NotThisFormatException;
 import io.vhdkit.format.UnsupportedFormatException;
 import io.vhdkit.io.FileByteSource;
 import io.vhdkit.vhd.VhdImage;
+import io.vhdkit.vhdx.VhdxDisk;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** Opens the input of {@code convert}: a VHD (any type, with its chain), a VHDX, or a raw disk image. */
 final class SourceDisks {
@@ -88,7 +88,7 @@ final class SourceDisks {
     }
 
     private static Source vhdx(Path path) throws IOException {
-        throw new UnsupportedFormatException(FieldRef.of("VHDX", "file", "", 0),
-                "VHDX input is not read yet".toLowerCase(Locale.ROOT));
+        VhdxDisk d = VhdxDisk.open(path);
+        return new Source(d, "VHDX, " + (d.blockSize() >> 20) + " MiB blocks");
     }
 }

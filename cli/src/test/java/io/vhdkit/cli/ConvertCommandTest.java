@@ -138,6 +138,19 @@ class ConvertCommandTest {
         assertTrue(Tools.qemuCompare(Tools.rawOpts(back, 64 * MIB), Tools.rawOpts(in, 64 * MIB)));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dynamic-1m", "dynamic-32m", "fixed-1m", "fixed-32m"})
+    void vhdxToFixed(String name, @TempDir Path dir) throws IOException {
+        Path in = Fixtures.file("vhdx", name + ".vhdx");
+        Path out = dir.resolve(name + ".vhd");
+        CliRun r = CliRun.of("convert", in.toString(), out.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("(VHDX, " + (name.endsWith("32m") ? 32 : 1) + " MiB blocks"), r::toString);
+        assertCleanVhd(out, DiskType.FIXED, 64 * MIB);
+        assertTrue(Tools.qemuCompare(Tools.rawOpts(out, 64 * MIB), Tools.opts("vhdx", in)));
+        assertTrue(Tools.allocatedBytes(out) < 8 * MIB, "sparse");
+    }
+
     @Test
     void rawWithAlignMibGrowsToTheNextMib(@TempDir Path dir) throws IOException {
         Path in = fx("src/odd-5m1536.raw");
