@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
         description = "Prepares, validates and uploads VHD disk images for Azure, offline.",
         subcommands = {ValidateCommand.class, InspectCommand.class, CheckCommand.class, LsCommand.class,
                 CatCommand.class, RegCommand.class, RulesCommand.class, UploadCommand.class,
+                ConvertCommand.class, ResizeCommand.class, RepairCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success, no error finding (warnings allowed)",

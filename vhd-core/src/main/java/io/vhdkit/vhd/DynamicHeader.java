@@ -88,6 +88,38 @@ public record DynamicHeader(String cookie, long dataOffset, long tableOffset, in
                 parentName(b.slice(OFFSET_PARENT_NAME, PARENT_NAME_SIZE)), locators, firstNonZeroReserved);
     }
 
+    /**
+     * The 1024 bytes of a new dynamic (not differencing) disk's header as vhdkit writes it: cookie {@code cxsparse},
+     * data offset all ones, header version 1.0, no parent fields, reserved bytes zero, and the checksum.
+     */
+    public static byte[] encodeDynamic(long tableOffset, long maxTableEntries, long blockSize) {
+        if (tableOffset < 0 || tableOffset % VhdFooter.SECTOR_SIZE != 0 || maxTableEntries <= 0
+                || maxTableEntries > 0xFFFF_FFFFL || blockSize < VhdFooter.SECTOR_SIZE || Long.bitCount(blockSize) != 1
+                || blockSize > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("table offset " + tableOffset + ", " + maxTableEntries
+                    + " entries, block size " + blockSize);
+        }
+        byte[] out = new byte[SIZE];
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.BIG_ENDIAN);
+        b.put(OFFSET_COOKIE, COOKIE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.putLong(OFFSET_DATA_OFFSET, -1L);
+        b.putLong(OFFSET_TABLE_OFFSET, tableOffset);
+        b.putInt(OFFSET_HEADER_VERSION, HEADER_VERSION_1_0);
+        b.putInt(OFFSET_MAX_TABLE_ENTRIES, (int) maxTableEntries);
+        b.putInt(OFFSET_BLOCK_SIZE, (int) blockSize);
+        b.putInt(OFFSET_CHECKSUM, VhdFooter.checksum(b, OFFSET_CHECKSUM));
+        return out;
+    }
+
+    /** {@code raw} (1024 header bytes as stored) with its checksum field recomputed, in place. */
+    public static void reseal(byte[] raw) {
+        if (raw.length != SIZE) {
+            throw new IllegalArgumentException(raw.length + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
+        b.putInt(OFFSET_CHECKSUM, VhdFooter.checksum(b, OFFSET_CHECKSUM));
+    }
+
     /** UTF-16BE up to the first NUL; an unpaired surrogate (seen in the wild) becomes one U+FFFD. */
     private static String parentName(ByteBuffer raw) {
         StringBuilder sb = new StringBuilder();

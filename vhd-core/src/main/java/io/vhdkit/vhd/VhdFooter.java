@@ -220,6 +220,123 @@ public record VhdFooter(int length, String cookie, int features, int formatVersi
         return currentSize > 0 && currentSize % SECTOR_SIZE == 0;
     }
 
+    /**
+     * The creator application vhdkit writes in the footers it makes: {@code "vhdk"}, bytes {@code 76 68 64 6B}.
+     * {@link #creatorApplicationName()} names it "vhdkit".
+     */
+    public static final FourCC CREATOR_VHDKIT = FourCC.of("vhdk");
+    /**
+     * The creator version vhdkit writes: {@code 0x00010000} (1.0), the revision of vhdkit's footer writer. Tools only
+     * display it.
+     */
+    public static final int CREATOR_VERSION_VHDKIT = 0x0001_0000;
+
+    /**
+     * A new footer as vhdkit writes it (spec: "Hard Disk Footer Format"): cookie {@code conectix}, features
+     * {@code 0x00000002} (the reserved bit), format version 1.0, creator application {@code "vhdk"} version 1.0,
+     * creator host OS {@code "Wi2k"} (the spec defines only {@code Wi2k} and {@code Mac }; any other value makes
+     * DiscUtils and {@code vhdkit check} warn), original size = current size, the CHS geometry of the spec's
+     * algorithm for the size ({@link Geometry#forSize}), saved state 0, reserved bytes zero, and the checksum.
+     *
+     * @param type        the disk type
+     * @param currentSize the virtual size, a positive multiple of 512
+     * @param dataOffset  the dynamic header's offset, or {@link #NO_DATA_OFFSET} for a fixed disk
+     * @param uniqueId    the disk's identity
+     * @param timestamp   seconds since 2000-01-01 UTC ({@link VhdTime#fromInstant})
+     */
+    public static VhdFooter create(DiskType type, long currentSize, long dataOffset, UUID uniqueId, long timestamp) {
+        if (currentSize <= 0 || currentSize % SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException("current size " + currentSize + " is not a positive multiple of 512");
+        }
+        if (timestamp < 0 || timestamp > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("time stamp " + timestamp + " does not fit in 32 bits");
+        }
+        if ((type == DiskType.FIXED) != (dataOffset == NO_DATA_OFFSET)) {
+            throw new IllegalArgumentException("data offset " + dataOffset + " for a " + type.label() + " disk");
+        }
+        return new VhdFooter(SIZE, COOKIE, FEATURE_RESERVED, FORMAT_VERSION_1_0, dataOffset, timestamp,
+                CREATOR_VHDKIT, CREATOR_VERSION_VHDKIT, HOST_WINDOWS, currentSize, currentSize,
+                Geometry.forSize(currentSize), type.code(), 0, 0, uniqueId, 0, -1).sealed();
+    }
+
+    /** A new fixed disk's footer (see {@link #create}): data offset all ones. */
+    public static VhdFooter fixed(long currentSize, UUID uniqueId, long timestamp) {
+        return create(DiskType.FIXED, currentSize, NO_DATA_OFFSET, uniqueId, timestamp);
+    }
+
+    /**
+     * This footer turned into a fixed disk's, for a dynamic or differencing disk read as a fixed one: disk type 2,
+     * data offset all ones, saved state 0, the reserved feature bit set, checksum recomputed. Every other field
+     * (current size, geometry, unique id, time stamp, creator) is kept.
+     */
+    public VhdFooter asFixed() {
+        return new VhdFooter(SIZE, cookie, features | FEATURE_RESERVED, formatVersion, NO_DATA_OFFSET, timestamp,
+                creatorApplication, creatorVersion, creatorHostOs, originalSize, currentSize, geometry,
+                DiskType.FIXED.code(), 0, 0, uniqueId, 0, -1).sealed();
+    }
+
+    /**
+     * This footer for a resized disk: current size and original size both {@code size} (libvhdi and some older
+     * tools take the original size as the disk's size), the spec's geometry for it, checksum recomputed; identity,
+     * time stamp and creator kept.
+     */
+    public VhdFooter resized(long size) {
+        if (size <= 0 || size % SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException("current size " + size + " is not a positive multiple of 512");
+        }
+        return new VhdFooter(SIZE, cookie, features, formatVersion, dataOffset, timestamp, creatorApplication,
+                creatorVersion, creatorHostOs, size, size, Geometry.forSize(size), diskTypeCode, 0, 0,
+                uniqueId, savedState, -1).sealed();
+    }
+
+    /** {@code raw} (512 footer bytes as stored) with its checksum field recomputed, in place. */
+    public static void reseal(byte[] raw) {
+        if (raw.length != SIZE) {
+            throw new IllegalArgumentException(raw.length + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
+        b.putInt(OFFSET_CHECKSUM, checksum(b, OFFSET_CHECKSUM));
+    }
+
+    /** This footer with its checksum computed (decoded back from {@link #encode()}). */
+    private VhdFooter sealed() {
+        return decode(ByteBuffer.wrap(encode()));
+    }
+
+    /**
+     * The 512 bytes of this footer, big-endian, with a freshly computed checksum (the stored {@link #checksum()} is
+     * not used). Reserved bytes are written as zeros, so a non-zero reserved area (XenServer's "hidden" byte) is
+     * not kept; a legacy 511-byte footer becomes a 512-byte one.
+     *
+     * @throws IllegalStateException when the cookie is not {@code conectix} (a footer that cannot be written back)
+     */
+    public byte[] encode() {
+        if (!cookieValid()) {
+            throw new IllegalStateException("cookie \"" + cookie + "\" is not \"" + COOKIE + "\"");
+        }
+        byte[] out = new byte[SIZE];
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.BIG_ENDIAN);
+        b.put(OFFSET_COOKIE, COOKIE.getBytes(StandardCharsets.US_ASCII));
+        b.putInt(OFFSET_FEATURES, features);
+        b.putInt(OFFSET_FORMAT_VERSION, formatVersion);
+        b.putLong(OFFSET_DATA_OFFSET, dataOffset);
+        b.putInt(OFFSET_TIMESTAMP, (int) timestamp);
+        b.putInt(OFFSET_CREATOR_APPLICATION, creatorApplication.value());
+        b.putInt(OFFSET_CREATOR_VERSION, creatorVersion);
+        b.putInt(OFFSET_CREATOR_HOST_OS, creatorHostOs.value());
+        b.putLong(OFFSET_ORIGINAL_SIZE, originalSize);
+        b.putLong(OFFSET_CURRENT_SIZE, currentSize);
+        b.putShort(OFFSET_CYLINDERS, (short) geometry.cylinders());
+        b.put(OFFSET_HEADS, (byte) geometry.heads());
+        b.put(OFFSET_SECTORS_PER_TRACK, (byte) geometry.sectorsPerTrack());
+        b.putInt(OFFSET_DISK_TYPE, diskTypeCode);
+        b.putLong(OFFSET_UNIQUE_ID, uniqueId.getMostSignificantBits());
+        b.putLong(OFFSET_UNIQUE_ID + 8, uniqueId.getLeastSignificantBits());
+        b.put(OFFSET_SAVED_STATE, (byte) savedState);
+        b.putInt(OFFSET_CHECKSUM, checksum(b, OFFSET_CHECKSUM));
+        return out;
+    }
+
     public static String hex32(int value) {
         return String.format(Locale.ROOT, "0x%08X", value);
     }

@@ -1,0 +1,252 @@
+package io.vhdkit.vhd;
+
+import io.vhdkit.disk.VirtualDisk;
+import io.vhdkit.io.AtomicFile;
+import io.vhdkit.io.Extent;
+import io.vhdkit.io.Extents;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Writes a virtual disk as a new fixed or dynamic VHD. The output is sparse: only the source's allocated ranges are
+ * read, and within them zero pages (4 KiB) are skipped with seeks, never written, so a hole-supporting filesystem
+ * allocates nothing for them. The file is written under a temporary name in the target's directory and renamed into
+ * place when complete ({@link AtomicFile}). Footers are fresh ({@link VhdFooter#create}).
+ *
+ * <p>Dynamic layout: footer copy at 0, dynamic header at 512, the BAT at 1536 (padded with {@code 0xFFFFFFFF} to a
+ * sector), then each block that holds a non-zero byte (its sector bitmap all ones, then its data), in disk order,
+ * then the footer.
+ */
+public final class VhdWriter {
+
+    /** The block size of the dynamic VHDs written, 2 MiB (the spec's default, as Hyper-V writes). */
+    public static final long DEFAULT_BLOCK_SIZE = DynamicHeader.DEFAULT_BLOCK_SIZE;
+    /** Zero detection granularity: a filesystem block. */
+    static final int PAGE = 4096;
+    /** Bytes read from the source at a time. */
+    static final int CHUNK = 4 * 1024 * 1024;
+    /** The largest dynamic file: BAT entries are 32-bit sector numbers. */
+    static final long MAX_DYNAMIC_FILE = 0xFFFF_FFFEL * VhdFooter.SECTOR_SIZE;
+
+    private static final byte[] ZERO_PAGE = new byte[PAGE];
+
+    /**
+     * What to write.
+     *
+     * @param type      {@link DiskType#FIXED} or {@link DiskType#DYNAMIC}
+     * @param size      the virtual size, a positive multiple of 512; the source is read up to the smaller of its size
+     *                  and this, the rest is zeros
+     * @param blockSize dynamic disks: the block size, a power of two from 512 bytes to 256 MiB
+     * @param uniqueId  the new disk's unique id
+     * @param timestamp the footer's time stamp
+     * @param replace   whether an existing target may be replaced
+     */
+    public record Options(DiskType type, long size, long blockSize, UUID uniqueId, Instant timestamp,
+                          boolean replace) {
+        public Options {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(uniqueId, "uniqueId");
+            Objects.requireNonNull(timestamp, "timestamp");
+            if (type == DiskType.DIFFERENCING) {
+                throw new IllegalArgumentException("differencing disks are not written");
+            }
+            if (size <= 0 || size % VhdFooter.SECTOR_SIZE != 0) {
+                throw new IllegalArgumentException("size " + size + " is not a positive multiple of 512");
+            }
+            if (blockSize < VhdFooter.SECTOR_SIZE || Long.bitCount(blockSize) != 1
+                    || blockSize > VhdFile.MAX_BLOCK_SIZE) {
+                throw new IllegalArgumentException("block size " + blockSize);
+            }
+        }
+
+        /** A new disk with a random unique id, stamped now, with 2 MiB blocks if dynamic. */
+        public static Options of(DiskType type, long size, boolean replace) {
+            return new Options(type, size, DEFAULT_BLOCK_SIZE, UUID.randomUUID(), Instant.now(), replace);
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param footer          the footer written
+     * @param fileSize        the length of the file
+     * @param dataBytes       bytes of disk data written (non-zero pages)
+     * @param allocatedBlocks dynamic disks: blocks allocated; fixed: 0
+     */
+    public record Result(VhdFooter footer, long fileSize, long dataBytes, long allocatedBlocks) {
+    }
+
+    private VhdWriter() {
+    }
+
+    /** Writes {@code source} to {@code target} as {@code options} say; the source is only read. */
+    public static Result write(VirtualDisk source, Path target, Options options) throws IOException {
+        try (AtomicFile out = AtomicFile.create(target, options.replace())) {
+            if (options.replace() && java.nio.file.Files.isRegularFile(target)) {
+                out.copyPermissionsFrom(target);
+            }
+            Result r = write(source, out.channel(), options);
+            out.commit();
+            return r;
+        }
+    }
+
+    /** Writes into an empty channel (no rename). */
+    public static Result write(VirtualDisk source, FileChannel out, Options options) throws IOException {
+        long stamp = Math.max(0, Math.min(0xFFFF_FFFFL, VhdTime.fromInstant(options.timestamp())));
+        long readable = Math.min(source.size(), options.size());
+        List<Extent> extents = Extents.clip(Extents.normalize(source.allocatedExtents()), 0, readable);
+        if (options.type() == DiskType.FIXED) {
+            Sink sink = (pos, buf, off, len) -> writeFully(out, ByteBuffer.wrap(buf, off, len), pos);
+            long data = copy(source, extents, readable, sink);
+            VhdFooter footer = VhdFooter.fixed(options.size(), options.uniqueId(), stamp);
+            writeFully(out, ByteBuffer.wrap(footer.encode()), options.size());
+            return new Result(footer, out.size(), data, 0);
+        }
+        DynamicSink sink = new DynamicSink(out, options.size(), options.blockSize());
+        long data = copy(source, extents, readable, sink);
+        VhdFooter footer = VhdFooter.create(DiskType.DYNAMIC, options.size(), DynamicSink.HEADER_AT,
+                options.uniqueId(), stamp);
+        long footerAt = sink.finish();
+        byte[] f = footer.encode();
+        writeFully(out, ByteBuffer.wrap(f), footerAt);
+        writeFully(out, ByteBuffer.wrap(f), 0);
+        return new Result(footer, out.size(), data, sink.allocated);
+    }
+
+    /** Where the non-zero runs go. */
+    private interface Sink {
+        void write(long diskPosition, byte[] buf, int off, int len) throws IOException;
+    }
+
+    /**
+     * Reads the extents chunk by chunk and hands each run of non-zero pages to the sink.
+     *
+     * @return the bytes handed over
+     */
+    private static long copy(VirtualDisk source, List<Extent> extents, long readable, Sink sink) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        long written = 0;
+        long done = 0; // everything before this has been copied (extents may share a page once aligned)
+        for (Extent e : extents) {
+            long pos = Math.max(done, e.offset() / PAGE * PAGE);
+            long end = Math.min(readable, (e.end() + PAGE - 1) / PAGE * PAGE);
+            while (pos < end) {
+                int n = (int) Math.min(CHUNK, end - pos);
+                source.read(pos, ByteBuffer.wrap(buf, 0, n));
+                int at = 0;
+                while (at < n) {
+                    int len = Math.min(PAGE, n - at);
+                    if (isZero(buf, at, len)) {
+                        at += len;
+                        continue;
+                    }
+                    int runStart = at;
+                    while (at < n && !isZero(buf, at, Math.min(PAGE, n - at))) {
+                        at += Math.min(PAGE, n - at);
+                    }
+                    sink.write(pos + runStart, buf, runStart, at - runStart);
+                    written += at - runStart;
+                }
+                pos += n;
+            }
+            done = Math.max(done, end);
+        }
+        return written;
+    }
+
+    static boolean isZero(byte[] buf, int off, int len) {
+        return Arrays.mismatch(buf, off, off + len, ZERO_PAGE, 0, len) < 0;
+    }
+
+    static void writeFully(FileChannel out, ByteBuffer b, long position) throws IOException {
+        long pos = position;
+        while (b.hasRemaining()) {
+            pos += out.write(b, pos);
+        }
+    }
+
+    /** Allocates blocks as data arrives (in disk order) and writes the BAT and header at the end. */
+    private static final class DynamicSink implements Sink {
+        static final long HEADER_AT = VhdFooter.SIZE;
+        static final long TABLE_AT = HEADER_AT + DynamicHeader.SIZE;
+
+        private final FileChannel out;
+        private final long blockSize;
+        private final int bitmapBytes;
+        private final int[] bat;
+        private final long batBytes;
+        private long next;
+        long allocated;
+
+        DynamicSink(FileChannel out, long size, long blockSize) {
+            this.out = out;
+            this.blockSize = blockSize;
+            long blocks = VhdFile.ceilDiv(size, blockSize);
+            if (blocks > VhdFile.MAX_BAT_ENTRIES) {
+                throw new IllegalArgumentException(size + " bytes in blocks of " + blockSize + " need " + blocks
+                        + " BAT entries, more than " + VhdFile.MAX_BAT_ENTRIES);
+            }
+            this.bat = new int[(int) blocks];
+            Arrays.fill(bat, BlockAllocationTable.UNALLOCATED);
+            this.batBytes = VhdFile.roundUpToSector(blocks * BlockAllocationTable.ENTRY_SIZE);
+            this.bitmapBytes = (int) VhdFile.roundUpToSector((blockSize / VhdFooter.SECTOR_SIZE + 7) / 8);
+            this.next = TABLE_AT + batBytes;
+        }
+
+        @Override
+        public void write(long diskPosition, byte[] buf, int off, int len) throws IOException {
+            long pos = diskPosition;
+            int at = off;
+            int left = len;
+            while (left > 0) {
+                int block = (int) (pos / blockSize);
+                long inBlock = pos % blockSize;
+                int n = (int) Math.min(left, blockSize - inBlock);
+                writeFully(out, ByteBuffer.wrap(buf, at, n), dataOffset(block) + inBlock);
+                pos += n;
+                at += n;
+                left -= n;
+            }
+        }
+
+        private long dataOffset(int block) throws IOException {
+            if (bat[block] == BlockAllocationTable.UNALLOCATED) {
+                long span = bitmapBytes + blockSize;
+                if (next + span + VhdFooter.SIZE > MAX_DYNAMIC_FILE) {
+                    throw new IOException("the dynamic VHD would be larger than " + MAX_DYNAMIC_FILE
+                            + " bytes, the most its 32-bit BAT can address; write a fixed VHD instead");
+                }
+                byte[] bitmap = new byte[bitmapBytes];
+                Arrays.fill(bitmap, (byte) 0xFF);
+                writeFully(out, ByteBuffer.wrap(bitmap), next);
+                bat[block] = (int) (next / VhdFooter.SECTOR_SIZE);
+                next += span;
+                allocated++;
+            }
+            return Integer.toUnsignedLong(bat[block]) * VhdFooter.SECTOR_SIZE + bitmapBytes;
+        }
+
+        /** Writes the BAT and the header; returns where the end footer goes. */
+        long finish() throws IOException {
+            ByteBuffer table = ByteBuffer.allocate((int) batBytes).order(ByteOrder.BIG_ENDIAN);
+            for (int e : bat) {
+                table.putInt(e);
+            }
+            while (table.hasRemaining()) {
+                table.put((byte) 0xFF);
+            }
+            writeFully(out, table.flip(), TABLE_AT);
+            writeFully(out, ByteBuffer.wrap(DynamicHeader.encodeDynamic(TABLE_AT, bat.length, blockSize)), HEADER_AT);
+            return next;
+        }
+    }
+}
