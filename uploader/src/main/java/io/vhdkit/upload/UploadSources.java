@@ -53,8 +53,7 @@ public final class UploadSources {
                     && file.footerOffset() == v && file.footer().length() == FOOTER) {
                 return new FixedFileSource(image, id);
             }
-            ByteBuffer stored = file.source().read(file.footerOffset(), file.footer().length());
-            byte[] footer = FixedFooter.fromDynamic(stored);
+            byte[] footer = file.footer().asFixed().encode();
             String what = file.diskType() == DiskType.FIXED ? "fixed VHD, footer rewritten on the fly"
                     : file.diskType().label() + " VHD" + (image.chain().size() > 1
                     ? " (chain of " + image.chain().size() + " files)" : "") + ", converted to fixed on the fly";
@@ -82,7 +81,7 @@ public final class UploadSources {
             UUID uid = UUID.nameUUIDFromBytes(("vhdkit-raw:" + path.toAbsolutePath() + ":" + size + ":" + mtime)
                     .getBytes(StandardCharsets.UTF_8));
             long ts = Math.max(0, Math.min(0xFFFF_FFFFL, mtime / 1000 - VHD_EPOCH));
-            byte[] footer = FixedFooter.forRaw(size, uid, ts);
+            byte[] footer = VhdFooter.fixed(size, uid, ts).encode();
             return new RawSource(file, footer, new SourceIdentity0(path, size, mtime, uid.toString()));
         } catch (IOException | RuntimeException e) {
             file.close();

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vhdkit.io.Extent;
-import io.vhdkit.vhd.Geometry;
-import io.vhdkit.vhd.VhdFooter;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The pieces of the transfer core that need no service. */
@@ -47,37 +44,6 @@ class UnitTest {
         ChunkPlan q = ChunkPlan.of(8L * MIB, 4 * MIB, List.of(new Extent(0, 4 * MIB)));
         assertFalse(q.chunks().get(0).hole());
         assertTrue(q.chunks().get(1).hole());
-    }
-
-    @Test
-    void rawFooterIsAValidFixedFooter() {
-        UUID id = UUID.randomUUID();
-        byte[] f = FixedFooter.forRaw(64L * MIB, id, 12345);
-        VhdFooter d = VhdFooter.decode(ByteBuffer.wrap(f));
-        assertTrue(d.cookieValid());
-        assertTrue(d.checksumValid());
-        assertEquals(2, d.diskTypeCode());
-        assertEquals(64L * MIB, d.currentSize());
-        assertEquals(-1L, d.dataOffset());
-        assertEquals(id, d.uniqueId());
-        assertEquals(Geometry.forSize(64L * MIB), d.geometry());
-        assertEquals("vhdkit", d.creatorApplicationName().orElseThrow());
-    }
-
-    @Test
-    void dynamicFooterBecomesFixed() {
-        byte[] raw = FixedFooter.forRaw(8L * MIB, UUID.randomUUID(), 7);
-        ByteBuffer b = ByteBuffer.wrap(raw);
-        b.putLong(VhdFooter.OFFSET_DATA_OFFSET, 512);
-        b.putInt(VhdFooter.OFFSET_DISK_TYPE, 3);
-        VhdFooter fixed = VhdFooter.decode(ByteBuffer.wrap(FixedFooter.fromDynamic(ByteBuffer.wrap(raw))));
-        assertEquals(2, fixed.diskTypeCode());
-        assertEquals(-1L, fixed.dataOffset());
-        assertTrue(fixed.checksumValid());
-        // a legacy 511-byte footer
-        VhdFooter legacy = VhdFooter.decode(ByteBuffer.wrap(FixedFooter.fromDynamic(ByteBuffer.wrap(raw, 0, 511))));
-        assertEquals(512, legacy.length());
-        assertTrue(legacy.checksumValid());
     }
 
     @Test
