@@ -8,6 +8,7 @@ import io.vhdkit.upload.Secrets;
 import io.vhdkit.upload.Target;
 import io.vhdkit.upload.Targets;
 import io.vhdkit.upload.UploadException;
+import io.vhdkit.upload.PageChecksum;
 import io.vhdkit.upload.UploadOptions;
 import io.vhdkit.upload.UploadResult;
 import io.vhdkit.upload.UploadSource;
@@ -55,8 +56,9 @@ import picocli.CommandLine.Spec;
                 + "AZURE_STORAGE_KEY (an account key), or --auth aad (DefaultAzureCredential: environment, managed "
                 + "identity, az login). Secrets are never printed.",
                 "",
-                "Integrity: every Put Page carries a transactional Content-MD5, and the blob's length is checked at "
-                + "the end. --verify reads back what was written and compares it. --md5 also stores the whole file's "
+                "Integrity: every Put Page carries a transactional checksum the service verifies before writing "
+                + "(--checksum: CRC-64, x-ms-content-crc64, by default, about 1 GB/s per core; or Content-MD5, "
+                + "about 300-400 MB/s per core), and the blob's length is checked at the end. --verify reads back what was written and compares it. --md5 also stores the whole file's "
                 + "MD5 as the blob's Content-MD5; it is off by default because MD5 is serial (about 400 MB/s on one "
                 + "core) and must hash every zero too, which caps fast links and erases the gain of skipping holes on "
                 + "sparse disks. Managed disks take no Content-MD5."},
@@ -69,6 +71,11 @@ import picocli.CommandLine.Spec;
                 "  5  the transfer failed after its retries (run again with --resume to continue)",
                 "  6  the credentials were refused (SAS expired or without write permission)"})
 final class UploadCommand implements Callable<Integer> {
+
+    static {
+        // before anything starts the common pool: see Targets.ensureCommonPoolThreads
+        io.vhdkit.upload.Targets.ensureCommonPoolThreads();
+    }
 
     static final int TRANSFER = 5;
     static final int AUTH = 6;
@@ -128,6 +135,11 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing blob; with --resume, start over if it was "
             + "begun from another source.")
     boolean overwrite;
+
+    @Option(names = "--checksum", paramLabel = "ALG", defaultValue = "crc64", description = "The transactional "
+            + "check on every Put Page: crc64 (x-ms-content-crc64, default) or md5 (Content-MD5, about 3x slower "
+            + "to compute).")
+    String checksum;
 
     @Option(names = "--md5", description = "Store the whole file's MD5 as the blob's Content-MD5 (serial: about "
             + "400 MB/s, every zero hashed too; not on managed disks).")
@@ -363,7 +375,13 @@ final class UploadCommand implements Callable<Integer> {
                 auth == Auth.aad ? Targets.Auth.AAD : Targets.Auth.AUTO, job.managedDisk());
         UploadOptions options;
         try {
+            PageChecksum pageChecksum = switch (checksum.toLowerCase(java.util.Locale.ROOT)) {
+                case "crc64" -> PageChecksum.CRC64;
+                case "md5" -> PageChecksum.MD5;
+                default -> throw new UsageError("--checksum must be crc64 or md5, not " + checksum);
+            };
             options = UploadOptions.defaults().withThreads(threads).withChunkSize(chunkBytes())
+                    .withChecksum(pageChecksum)
                     .withResume(resume, overwrite).withChecks(md5, verify).withJournal(journal)
                     .withRetries(maxTries, Duration.ofSeconds(tryTimeout), Duration.ofMillis(retryDelayMs),
                             Duration.ofSeconds(60));

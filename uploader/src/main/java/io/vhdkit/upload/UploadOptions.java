@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param tryTimeout the time one request may take
  * @param retryBase  the first retry's delay, doubled at each further try
  * @param retryMax   the longest delay between tries
+ * @param checksum   the transactional check sent with every Put Page
  */
 public record UploadOptions(int threads, int chunkSize, boolean resume, boolean overwrite, boolean md5,
                             boolean verify, Path journal, int maxTries, Duration tryTimeout, Duration retryBase,
-                            Duration retryMax) {
+                            Duration retryMax, PageChecksum checksum) {
 
     public static final int DEFAULT_THREADS = 16;
 
@@ -29,6 +30,9 @@ public record UploadOptions(int threads, int chunkSize, boolean resume, boolean 
             throw new IllegalArgumentException("threads must be 1 to 512, not " + threads);
         }
         ChunkPlan.checkChunkSize(chunkSize);
+        if (checksum == null) {
+            throw new IllegalArgumentException("a Put Page always carries a checksum");
+        }
         if (maxTries < 1) {
             throw new IllegalArgumentException("max tries must be at least 1");
         }
@@ -36,36 +40,41 @@ public record UploadOptions(int threads, int chunkSize, boolean resume, boolean 
 
     public static UploadOptions defaults() {
         return new UploadOptions(DEFAULT_THREADS, ChunkPlan.MAX_CHUNK, false, false, false, false, null, 20,
-                Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(60));
+                Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(60), PageChecksum.CRC64);
     }
 
     public UploadOptions withThreads(int n) {
         return new UploadOptions(n, chunkSize, resume, overwrite, md5, verify, journal, maxTries, tryTimeout,
-                retryBase, retryMax);
+                retryBase, retryMax, checksum);
     }
 
     public UploadOptions withChunkSize(int n) {
         return new UploadOptions(threads, n, resume, overwrite, md5, verify, journal, maxTries, tryTimeout,
-                retryBase, retryMax);
+                retryBase, retryMax, checksum);
     }
 
     public UploadOptions withResume(boolean r, boolean o) {
         return new UploadOptions(threads, chunkSize, r, o, md5, verify, journal, maxTries, tryTimeout, retryBase,
-                retryMax);
+                retryMax, checksum);
     }
 
     public UploadOptions withChecks(boolean m, boolean v) {
         return new UploadOptions(threads, chunkSize, resume, overwrite, m, v, journal, maxTries, tryTimeout,
-                retryBase, retryMax);
+                retryBase, retryMax, checksum);
     }
 
     public UploadOptions withJournal(Path j) {
         return new UploadOptions(threads, chunkSize, resume, overwrite, md5, verify, j, maxTries, tryTimeout,
-                retryBase, retryMax);
+                retryBase, retryMax, checksum);
     }
 
     public UploadOptions withRetries(int tries, Duration timeout, Duration base, Duration max) {
         return new UploadOptions(threads, chunkSize, resume, overwrite, md5, verify, journal, tries, timeout, base,
-                max);
+                max, checksum);
+    }
+
+    public UploadOptions withChecksum(PageChecksum c) {
+        return new UploadOptions(threads, chunkSize, resume, overwrite, md5, verify, journal, maxTries, tryTimeout,
+                retryBase, retryMax, c);
     }
 }

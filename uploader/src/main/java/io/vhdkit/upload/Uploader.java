@@ -152,6 +152,23 @@ public final class Uploader {
                     stats.resumed.add(c.length());
                     continue;
                 }
+                if (whole == null) {
+                    // read, zero scan, checksum and send all in a worker: the reads run in parallel too
+                    byte[] buf = buffers.take();
+                    try {
+                        submit(pool, outstanding, () -> {
+                            try {
+                                readAndSend(c, buf, existing);
+                            } finally {
+                                buffers.give(buf);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        buffers.give(buf);
+                        throw e;
+                    }
+                    continue;
+                }
                 byte[] buf = buffers.take();
                 boolean handedOver = false;
                 try {
@@ -365,17 +382,31 @@ public final class Uploader {
         }
     }
 
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(Uploader::md5);
-
     private void put(Chunk c, byte[] buf) throws Exception {
-        MessageDigest d = MD5.get();
-        d.reset();
-        d.update(buf, 0, c.length());
-        byte[] contentMd5 = d.digest();
-        request(c, () -> target.data().uploadPagesWithResponse(
-                new PageBlobUploadPagesOptions(range(c), BinaryData.fromByteBuffer(ByteBuffer.wrap(buf, 0,
-                        c.length()))).setContentMd5(contentMd5), options.tryTimeout(), Context.NONE));
+        PageBlobUploadPagesOptions o = new PageBlobUploadPagesOptions(range(c),
+                BinaryData.fromByteBuffer(ByteBuffer.wrap(buf, 0, c.length())));
+        Context context = Context.NONE;
+        if (options.checksum() == PageChecksum.MD5) {
+            o.setContentMd5(PageChecksum.md5(buf, c.length()));
+        } else {
+            context = new Context(PageChecksum.CONTEXT_KEY, PageChecksum.crc64(buf, c.length()));
+        }
+        Context ctx = context;
+        request(c, () -> target.data().uploadPagesWithResponse(o, options.tryTimeout(), ctx));
         stats.sent.add(c.length());
+    }
+
+    /** Reads a chunk and sends it, clears it, or skips it when it is all zeros (in a worker thread). */
+    private void readAndSend(Chunk c, byte[] buf, List<Extent> existing) throws Exception {
+        source.read(c.offset(), ByteBuffer.wrap(buf, 0, c.length()));
+        stats.read.add(c.length());
+        if (!Zeros.isAllZero(buf, 0, c.length())) {
+            put(c, buf);
+        } else if (overlaps(existing, c)) {
+            clear(c);
+        } else {
+            stats.zeros.add(c.length());
+        }
     }
 
     private void clear(Chunk c) throws Exception {
