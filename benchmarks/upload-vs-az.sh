@@ -43,15 +43,22 @@ fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;"
-"$azurite" --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence --loose --skipApiVersionCheck \
-  --disableTelemetry --silent > "$work/azurite.log" 2>&1 &
-apid=$!
+apid=
+# A fresh in-memory Azurite for each repetition: one that keeps every upload of the run grows past its extent
+# memory limit (MemoryExtentStoreAtSizeLimit after about 11 GiB here) and, long before that, slows everything down
+# by pushing the inputs out of the page cache.
+fresh_azurite() {
+  [ -n "$apid" ] && { kill "$apid" 2>/dev/null || true; wait "$apid" 2>/dev/null || true; }
+  "$azurite" --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence --loose --skipApiVersionCheck \
+    --disableTelemetry --silent > "$work/azurite.log" 2>&1 &
+  apid=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/devstoreaccount1?comp=list" && break; sleep 0.2; done
+  az storage container create -n vhds -o none 2>/dev/null
+}
 dport=$((port + 1))
 java "$root/benchmarks/upload/DiscardServer.java" "$dport" > "$work/discard.log" 2>&1 &
 dpid=$!
 trap 'kill $apid $dpid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/devstoreaccount1?comp=list" && break; sleep 0.2; done
-az storage container create -n vhds -o none 2>/dev/null
 
 now() { date +%s.%N; }
 declare -A times
@@ -65,8 +72,10 @@ run() { # label file command...
 }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+echo "$(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for f in z80-4g.vhd rand-2g.vhd; do
   for r in $(seq "$reps"); do
+    fresh_azurite
     run "vhdkit $f" "$work/$f" java -jar "$jar" upload "$work/$f" --container vhds --name "v$r-$f" --progress none \
       --threads 8 --journal "$work/j"
     run "az $f" "$work/$f" az storage blob upload --type page -c vhds -n "a$r-$f" -f "$work/$f" --max-connections 8 \
@@ -81,9 +90,11 @@ done
 
 # the client pipeline alone
 echo
+echo "$(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for f in rand-2g.vhd z80-4g.vhd; do
   for r in $(seq "$reps"); do
     java -jar "$jar" upload "$work/$f" --to "http://127.0.0.1:$dport/devstoreaccount1/c/$r-$f?sv=2021-06-08&sp=rw&sig=x" \
       --progress none --threads 8 --journal "$work/jd" --no-validate | sed -n 's/^  \(.*MB\/s.*\)/discard '"$f"': \1/p'
   done
 done
+echo "$(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)"
