@@ -183,6 +183,12 @@ public final class CompressedInput implements Closeable {
         if (codec == Codec.NONE) {
             return new CompressedInput(file, codec, file, false, null, 0);
         }
+        if (codec == Codec.XZ) {
+            long declared = xzDeclaredSize(file);
+            if (declared > MAX_EXPANDED_BYTES) {
+                throw tooLarge(file, codec, declared);
+            }
+        }
         Path dir = options.dir();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "vhdkit-", ".img");
@@ -212,6 +218,19 @@ public final class CompressedInput implements Closeable {
         } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+    }
+
+    /**
+     * The uncompressed size an xz file's index declares (checked before anything is decompressed), or -1 when the
+     * index cannot be read: then the stream's own checks report the damage.
+     */
+    static long xzDeclaredSize(Path file) {
+        try (org.tukaani.xz.SeekableXZInputStream in = new org.tukaani.xz.SeekableXZInputStream(
+                new org.tukaani.xz.SeekableFileInputStream(file.toFile()))) {
+            return in.length();
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

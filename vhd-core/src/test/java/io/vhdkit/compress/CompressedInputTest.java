@@ -89,6 +89,9 @@ class CompressedInputTest {
             assertTrue(in.compressed());
             assertTrue(copy.startsWith(dir.resolve("tmp")), copy.toString());
             assertArrayEquals(Files.readAllBytes(vhd), Files.readAllBytes(copy));
+            if (kind.startsWith("xz")) {
+                assertEquals(Files.size(vhd), CompressedInput.xzDeclaredSize(packed), "the xz index's size");
+            }
             if (kind.startsWith("tar")) {
                 assertEquals("dynamic.vhd", in.member().orElseThrow());
             }
