@@ -22,6 +22,11 @@ import picocli.CommandLine.Command;
 final class CheckCommand extends ImageCommand {
 
     @Override
+    boolean readsCompressed() {
+        return false;
+    }
+
+    @Override
     int report(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
         List<Finding> findings = new VhdChecker().check(image);
         if (json()) {

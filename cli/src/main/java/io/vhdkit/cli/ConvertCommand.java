@@ -1,5 +1,6 @@
 package io.vhdkit.cli;
 
+import io.vhdkit.compress.CompressedInput;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.vhd.DiskType;
 import io.vhdkit.vhd.ParentNotFoundException;
@@ -54,6 +55,11 @@ final class ConvertCommand implements Callable<Integer> {
                     + "raw image with an MBR or GPT; other raw images need --source-format raw).")
     SourceDisks.Format sourceFormat;
 
+    @Option(names = "--temp-dir", paramLabel = "DIR",
+            description = "Where a compressed IN (.gz, .xz, .bz2, .zst, a tar of one image) is decompressed to a "
+                    + "sparse temporary copy (default: java.io.tmpdir).")
+    Path tempDir;
+
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
@@ -92,9 +98,29 @@ final class ConvertCommand implements Callable<Integer> {
             }
         }
         long started = System.nanoTime();
+        CompressedInput packed;
+        try {
+            packed = Decompressed.open(input, tempDir);
+        } catch (FormatException e) {
+            err.println("vhdkit convert: " + input + ": " + e.getMessage());
+            return ExitCodes.FINDINGS;
+        } catch (IOException e) {
+            err.println("vhdkit convert: cannot read " + input + ": " + Inputs.reason(e));
+            return ExitCodes.UNREADABLE;
+        }
+        try (packed) {
+            return convert(packed, out, err, started);
+        } catch (IOException e) {
+            err.println("vhdkit convert: cannot remove the temporary copy " + packed.path() + ": "
+                    + Inputs.reason(e));
+            return ExitCodes.UNREADABLE;
+        }
+    }
+
+    private int convert(CompressedInput packed, PrintWriter out, PrintWriter err, long started) {
         SourceDisks.Source source;
         try {
-            source = SourceDisks.open(input, sourceFormat);
+            source = SourceDisks.open(packed.path(), sourceFormat);
         } catch (FormatException | ParentNotFoundException e) {
             err.println("vhdkit convert: " + input + ": " + e.getMessage());
             return ExitCodes.FINDINGS;
@@ -128,7 +154,8 @@ final class ConvertCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf(Locale.ROOT, "%s (%s, %s) -> %s (%s VHD, virtual size %s): %s of data written, file %d "
-                            + "bytes, %.1f s%n", input, source.description(), bytes(inputSize), output,
+                            + "bytes, %.1f s%n", input, packed.compressed() ? packed.describe() + "; " + source.description()
+                            : source.description(), bytes(inputSize), output,
                     t.label(), bytes(size), bytes(r.dataBytes()), r.fileSize(), seconds);
             if (size != inputSize) {
                 out.printf(Locale.ROOT, "  the virtual size grew from %d to %d bytes (%s)%n", inputSize, size,

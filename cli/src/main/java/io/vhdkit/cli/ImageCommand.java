@@ -1,6 +1,8 @@
 package io.vhdkit.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vhdkit.compress.CompressedInput;
+import io.vhdkit.format.FormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,6 +28,11 @@ abstract class ImageCommand implements Callable<Integer> {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
+    @Option(names = "--temp-dir", paramLabel = "DIR",
+            description = "Where a compressed IMAGE (.gz, .xz, .bz2, .zst, a tar of one image) is decompressed to a "
+                    + "sparse temporary copy (default: java.io.tmpdir).")
+    Path tempDir;
+
     @Spec
     CommandSpec spec;
 
@@ -37,6 +44,15 @@ abstract class ImageCommand implements Callable<Integer> {
      */
     abstract int report(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException;
 
+    /**
+     * Reports on {@code file}, the plain bytes of {@code image} (a temporary copy when {@code image} is compressed).
+     * The default reports on the file itself.
+     */
+    int report(Path file, Path image, CompressedInput packed, PrintWriter out, List<ObjectNode> documents)
+            throws IOException {
+        return report(file, out, documents);
+    }
+
     @Override
     public final Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -46,7 +62,17 @@ abstract class ImageCommand implements Callable<Integer> {
         for (Path image : images) {
             try {
                 Inputs.requireReadable(image);
-                exit = ExitCodes.worst(exit, report(image, out, documents));
+                if (!readsCompressed()) {
+                    exit = ExitCodes.worst(exit, report(image, out, documents));
+                } else {
+                    try (CompressedInput packed = Decompressed.open(image, tempDir)) {
+                        exit = ExitCodes.worst(exit, report(packed.path(), image, packed, out, documents));
+                    }
+                }
+            } catch (FormatException e) {
+                err.println("vhdkit " + spec.name() + ": " + image + ": " + e.getMessage());
+                documents.add(unreadable(image, e));
+                exit = ExitCodes.worst(exit, ExitCodes.FINDINGS);
             } catch (IOException e) {
                 err.println("vhdkit " + spec.name() + ": cannot read " + Inputs.reason(e));
                 documents.add(unreadable(image, e));
@@ -58,6 +84,11 @@ abstract class ImageCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
+    }
+
+    /** Whether a compressed image is decompressed and its content reported (check reports on the file itself). */
+    boolean readsCompressed() {
+        return true;
     }
 
     boolean json() {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vhdkit.check.Finding;
 import io.vhdkit.check.Severity;
 import io.vhdkit.disk.ImageProbe;
+import io.vhdkit.compress.CompressedInput;
 import io.vhdkit.image.DiskImage;
+import io.vhdkit.vhdx.VhdxDisk;
+import io.vhdkit.vhdx.VhdxHeader;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.NotThisFormatException;
 import io.vhdkit.io.FileByteSource;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Command;
 /** {@code vhdkit inspect}: the decoded structures of a VHD and its parent chain. */
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
-        description = {"Shows what a VHD holds: every footer field decoded, the dynamic header, a summary of the BAT, "
+        description = {"Shows what a VHD or VHDX holds (a compressed one too: .gz, .xz, .bz2, .zst, a tar of one image): every footer field decoded, the dynamic header, a summary of the BAT, "
                 + "the parent locators and the differencing chain.",
                 "Problems met while reading are listed; run 'vhdkit check' for the full structural check."},
         footerHeading = "%nExit codes:%n",
@@ -38,11 +41,26 @@ final class InspectCommand extends ImageCommand {
 
     @Override
     int report(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
+        return report(image, image, null, out, documents);
+    }
+
+    @Override
+    int report(Path path, Path image, CompressedInput packed, PrintWriter out, List<ObjectNode> documents)
+            throws IOException {
+        if (DiskImage.isVhdx(path)) {
+            return reportVhdx(path, image, packed, out, documents);
+        }
         VhdFile file;
         try {
-            file = VhdFile.open(image);
+            file = VhdFile.open(path);
         } catch (FormatException e) {
-            reportNotReadable(notReadable(image, e), out, documents);
+            ObjectNode doc = notReadable(path, e);
+            doc.put("image", image.toString());
+            if (packed != null && packed.compressed()) {
+                doc.put("fileSize", Files.size(image));
+                doc.put("source", packed.describe());
+            }
+            reportNotReadable(doc, out, documents);
             return ExitCodes.FINDINGS;
         }
         try (file) {
@@ -50,7 +68,7 @@ final class InspectCommand extends ImageCommand {
             VhdImage chain = null;
             if (file.diskType() == DiskType.DIFFERENCING) {
                 try {
-                    chain = VhdImage.open(image);
+                    chain = VhdImage.open(path);
                 } catch (FormatException e) {
                     findings.add(VhdChecker.findingFor(e));
                 } catch (ParentNotFoundException e) {
@@ -62,7 +80,7 @@ final class InspectCommand extends ImageCommand {
             }
             VolumesReport volumes = null;
             if (file.diskType() != DiskType.DIFFERENCING || chain != null) {
-                try (DiskImage disk = DiskImage.open(image)) {
+                try (DiskImage disk = DiskImage.open(path)) {
                     volumes = VolumesReport.of(disk);
                     findings.addAll(volumes.findings());
                 } catch (FormatException e) {
@@ -72,7 +90,7 @@ final class InspectCommand extends ImageCommand {
             OsInfo os = null;
             if (volumes != null && volumes.layout().rootVolume().isPresent()) {
                 try {
-                    os = Validator.detectOs(image);
+                    os = Validator.detectOs(path);
                 } catch (FormatException e) {
                     findings.add(Finding.of(Severity.WARNING, e));
                 }
@@ -80,13 +98,110 @@ final class InspectCommand extends ImageCommand {
             InspectReport report = new InspectReport(image, file, chain == null ? List.of() : chain.chain(), findings);
             if (json()) {
                 ObjectNode doc = report.json();
+                source(packed, doc);
                 if (volumes != null) {
                     volumes.addTo(doc);
                 }
                 doc.set("os", osJson(os));
                 documents.add(doc);
             } else {
+                source(packed, out);
                 report.printText(out);
+                if (volumes != null) {
+                    volumes.printText(out);
+                }
+                if (os != null) {
+                    printOs(os, out);
+                }
+            }
+            return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS
+                    : ExitCodes.OK;
+        }
+    }
+
+    private static void source(CompressedInput packed, ObjectNode doc) {
+        if (packed != null && packed.compressed()) {
+            doc.put("source", packed.describe());
+        }
+    }
+
+    private static void source(CompressedInput packed, PrintWriter out) {
+        if (packed != null && packed.compressed()) {
+            out.printf("%-20s %s%n", "Source:", packed.describe());
+        }
+    }
+
+    /**
+     * A VHDX: its header and metadata, then its volumes and OS as for a VHD; a VHDX is not accepted by Azure, so a
+     * warning says to convert it.
+     */
+    private int reportVhdx(Path path, Path image, CompressedInput packed, PrintWriter out, List<ObjectNode> documents)
+            throws IOException {
+        List<Finding> findings = new ArrayList<>();
+        ObjectNode doc = Json.object();
+        doc.put("image", image.toString());
+        doc.put("format", "vhdx");
+        source(packed, doc);
+        doc.put("fileSize", Files.size(path));
+        VolumesReport volumes = null;
+        OsInfo os = null;
+        VhdxDisk vhdx;
+        try {
+            vhdx = VhdxDisk.open(path);
+        } catch (FormatException e) {
+            findings.add(VhdChecker.findingFor(e));
+            doc.set("findings", Json.findings(findings));
+            reportNotReadable(doc, out, documents);
+            return ExitCodes.FINDINGS;
+        }
+        try (vhdx) {
+            VhdxHeader h = vhdx.header();
+            doc.put("virtualSize", vhdx.size());
+            ObjectNode x = doc.putObject("vhdx");
+            x.put("blockSize", vhdx.blockSize());
+            x.put("logicalSectorSize", vhdx.logicalSectorSize());
+            x.put("allocatedBlocks", vhdx.allocatedBlocks());
+            x.put("headerSequenceNumber", h.sequenceNumber());
+            x.put("version", h.version());
+            x.put("fileWriteGuid", h.fileWriteGuid().toString());
+            x.put("dataWriteGuid", h.dataWriteGuid().toString());
+            x.put("logGuid", h.logGuid().toString());
+            findings.add(Finding.of(Severity.WARNING, io.vhdkit.format.FieldRef.of("VHDX", "file", "identifier", 0), "this is a VHDX, which Azure does not accept: convert it "
+                    + "to a fixed VHD with `vhdkit convert " + image + " OUT.vhd`"));
+            try (DiskImage disk = DiskImage.open(path)) {
+                volumes = VolumesReport.of(disk);
+                findings.addAll(volumes.findings());
+            } catch (FormatException e) {
+                findings.add(VhdChecker.findingFor(e));
+            }
+            if (volumes != null && volumes.layout().rootVolume().isPresent()) {
+                try {
+                    os = Validator.detectOs(path);
+                } catch (FormatException e) {
+                    findings.add(Finding.of(Severity.WARNING, e));
+                }
+            }
+            if (json()) {
+                doc.set("findings", Json.findings(findings));
+                if (volumes != null) {
+                    volumes.addTo(doc);
+                }
+                doc.set("os", osJson(os));
+                documents.add(doc);
+            } else {
+                out.printf("%-20s %s%n", "Image:", image);
+                out.printf("%-20s %s%n", "Format:", "vhdx");
+                source(packed, out);
+                out.printf("%-20s %s%n", "File size:", InspectReport.size(Files.size(path)));
+                out.printf("%-20s %s%n", "Virtual size:", InspectReport.size(vhdx.size()));
+                out.printf("%-20s %s%n", "Block size:", InspectReport.size(vhdx.blockSize()));
+                out.printf("%-20s %d%n", "Logical sector:", vhdx.logicalSectorSize());
+                out.printf("%-20s %d%n", "Allocated blocks:", vhdx.allocatedBlocks());
+                out.printf("%-20s %d (version %d)%n", "Header sequence:", h.sequenceNumber(), h.version());
+                out.printf("%-20s %s%n", "File write GUID:", h.fileWriteGuid());
+                out.printf("%-20s %s%n", "Data write GUID:", h.dataWriteGuid());
+                out.println("Findings");
+                findings.forEach(f -> out.printf("  %-7s %s%n", f.severity().name(), f.message()));
                 if (volumes != null) {
                     volumes.printText(out);
                 }

@@ -1,6 +1,8 @@
 package io.vhdkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vhdkit.compress.CompressedInput;
+import io.vhdkit.format.FormatException;
 import io.vhdkit.validator.Overrides;
 import io.vhdkit.validator.Profile;
 import io.vhdkit.validator.Rule;
@@ -71,6 +73,11 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (written to a "
             + "temporary file, then renamed into place).")
     Path output;
+
+    @Option(names = "--temp-dir", paramLabel = "DIR",
+            description = "Where a compressed IMAGE (.gz, .xz, .bz2, .zst, a tar of one image) is decompressed to a "
+                    + "sparse temporary copy (default: java.io.tmpdir).")
+    Path tempDir;
 
     @Option(names = "--disable", paramLabel = "RULE", description = "Do not run this rule (repeatable).")
     List<String> disable = new ArrayList<>();
@@ -157,9 +164,19 @@ final class ValidateCommand implements Callable<Integer> {
         for (Path image : images) {
             try {
                 Inputs.requireReadable(image);
-                ValidationResult r = validator.validate(image, p, overrides);
+                ValidationResult r;
+                try (CompressedInput packed = Decompressed.open(image, tempDir)) {
+                    r = validator.validate(packed.path(), p, overrides);
+                    if (packed.compressed()) {
+                        r = r.withImage(image);
+                    }
+                }
                 results.add(r);
                 exit = ExitCodes.worst(exit, r.passed() ? ExitCodes.OK : ExitCodes.FINDINGS);
+            } catch (FormatException e) {
+                err.println("vhdkit validate: " + image + ": " + e.getMessage());
+                unreadable.put(image, e.getMessage());
+                exit = ExitCodes.worst(exit, ExitCodes.FINDINGS);
             } catch (IOException e) {
                 err.println("vhdkit validate: cannot read " + Inputs.reason(e));
                 unreadable.put(image, Inputs.reason(e));

@@ -52,9 +52,13 @@ class LsCatCommandTest {
         assertTrue(directory.err().contains("/etc: is a directory"), directory::toString);
         assertEquals(2, CliRun.of("cat", gpt(), "etc/passwd").exit(), "relative paths are a usage error");
         assertEquals(3, CliRun.of("cat", dir.resolve("none.vhd").toString(), "/x").exit());
-        CliRun notVhd = CliRun.of("cat", Fixtures.vhd("other/disk.vhdx").toString(), "/x");
+        // a VHDX is read (here one with no OS on it)
+        CliRun vhdx = CliRun.of("cat", Fixtures.vhd("other/disk.vhdx").toString(), "/x");
+        assertEquals(1, vhdx.exit());
+        assertTrue(vhdx.err().contains("no operating system root was found"), vhdx::toString);
+        CliRun notVhd = CliRun.of("cat", Fixtures.vhd("other/disk.qcow2").toString(), "/x");
         assertEquals(1, notVhd.exit());
-        assertTrue(notVhd.err().contains("this is a VHDX image"), notVhd::toString);
+        assertTrue(notVhd.err().contains("this is a QCOW2 image"), notVhd::toString);
     }
 
     @Test

@@ -97,7 +97,7 @@ public final class ImageContext implements Closeable {
     public synchronized Optional<DiskImage> disk() {
         if (!diskTried) {
             diskTried = true;
-            if (vhd != null) {
+            if (vhd != null || isVhdx()) {
                 try {
                     disk = DiskImage.open(image);
                 } catch (FormatException | ParentNotFoundException e) {
@@ -108,6 +108,15 @@ public final class ImageContext implements Closeable {
             }
         }
         return Optional.ofNullable(disk);
+    }
+
+    /** A VHDX is not a VHD (the container rules say so), but its content is read for the OS rules. */
+    private boolean isVhdx() {
+        try {
+            return DiskImage.isVhdx(image);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Why the disk's volumes could not be read, if they could not. */

@@ -41,6 +41,11 @@ public record ValidationResult(Path image, Profile profile, OsInfo os, OsState o
         return new ValidationResult(image, profile, os, osState, all, ran, bytesRead, millis, diskRole);
     }
 
+    /** The same result reported under another name (a compressed image's, validated through its plain copy). */
+    public ValidationResult withImage(Path shownAs) {
+        return new ValidationResult(shownAs, profile, os, osState, findings, rulesRun, bytesRead, millis, role);
+    }
+
     /** Pass unless there is an error finding; warnings are allowed. */
     public boolean passed() {
         return findings.stream().noneMatch(f -> f.severity() == Severity.ERROR);

@@ -24,6 +24,7 @@ import io.vhdkit.partition.NoPartitionTable;
 import io.vhdkit.partition.Partition;
 import io.vhdkit.partition.PartitionTable;
 import io.vhdkit.vhd.VhdImage;
+import io.vhdkit.vhdx.VhdxDisk;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,14 +67,31 @@ public final class DiskImage implements Closeable {
         this.findings = List.copyOf(findings);
     }
 
-    /** Opens a VHD (fixed, dynamic or a differencing chain) read-only. */
+    /** Opens a VHD (fixed, dynamic or a differencing chain) or a VHDX read-only. */
     public static DiskImage open(Path path) throws IOException {
+        if (isVhdx(path)) {
+            VhdxDisk vhdx = VhdxDisk.open(path);
+            try {
+                return of(path.toString(), vhdx, vhdx::bytesRead, vhdx);
+            } catch (IOException | RuntimeException e) {
+                vhdx.close();
+                throw e;
+            }
+        }
         VhdImage vhd = VhdImage.open(path);
         try {
             return of(path.toString(), vhd, vhd::bytesRead, vhd);
         } catch (IOException | RuntimeException e) {
             vhd.close();
             throw e;
+        }
+    }
+
+    /** Whether the file starts with the VHDX file identifier. */
+    public static boolean isVhdx(Path path) throws IOException {
+        byte[] sig = VhdxDisk.SIGNATURE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+            return java.util.Arrays.equals(sig, in.readNBytes(sig.length));
         }
     }
 

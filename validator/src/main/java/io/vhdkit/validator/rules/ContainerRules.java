@@ -52,7 +52,22 @@ final class ContainerRules {
         @Override
         public List<Hit> check(ImageContext ctx) {
             return ctx.vhdError().filter(e -> e instanceof NotThisFormatException)
-                    .map(e -> List.of(Hit.of("not a VHD: " + e.problem()))).orElse(List.of());
+                    .map(e -> List.of(withFix(ctx, Hit.of("not a VHD: " + e.problem())))).orElse(List.of());
+        }
+
+        /** A VHDX, or a raw disk with a partition table, is converted by vhdkit itself. */
+        private static Hit withFix(ImageContext ctx, Hit hit) {
+            try (io.vhdkit.io.FileByteSource source = io.vhdkit.io.FileByteSource.open(ctx.image())) {
+                io.vhdkit.disk.ImageProbe.Kind kind = io.vhdkit.disk.ImageProbe.probe(source);
+                return switch (kind) {
+                    case VHDX -> hit.withFix("this is a VHDX: run `vhdkit convert IN OUT.vhd` (a fixed VHD; "
+                            + "add --align-mib if its size is not a whole MiB)");
+                    case RAW_GPT, RAW_MBR -> hit.withFix("this is a raw disk: run `vhdkit convert IN OUT.vhd`");
+                    default -> hit;
+                };
+            } catch (IOException e) {
+                return hit;
+            }
         }
     }
 
