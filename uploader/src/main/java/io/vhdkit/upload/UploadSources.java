@@ -101,12 +101,12 @@ public final class UploadSources {
         return Extents.normalize(out);
     }
 
-    /** A fixed VHD read straight from its file: holes from SEEK_HOLE. */
-    private static final class FixedFileSource implements UploadSource {
-        private final VhdImage image;
-        private final SourceIdentity0 id;
+    /** A source backed by an opened VHD (and its parent chain): name, identity, bytes read and closing. */
+    private abstract static class VhdSource implements UploadSource {
+        final VhdImage image;
+        final SourceIdentity0 id;
 
-        FixedFileSource(VhdImage image, SourceIdentity0 id) {
+        VhdSource(VhdImage image, SourceIdentity0 id) {
             this.image = image;
             this.id = id;
         }
@@ -117,23 +117,8 @@ public final class UploadSources {
         }
 
         @Override
-        public String description() {
-            return "fixed VHD";
-        }
-
-        @Override
         public long size() {
             return image.size() + FOOTER;
-        }
-
-        @Override
-        public List<Extent> dataExtents() throws IOException {
-            return withFooter(image.file().source().dataExtents(0, size()), image.size());
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            image.file().source().readFully(position, dst);
         }
 
         @Override
@@ -152,33 +137,42 @@ public final class UploadSources {
         }
     }
 
-    /** Any VHD read through its virtual disk (BAT holes skipped), followed by a fixed footer. */
-    private static final class ConvertedSource implements UploadSource {
-        private final VhdImage image;
-        private final byte[] footer;
-        private final SourceIdentity0 id;
-        private final String description;
-
-        ConvertedSource(VhdImage image, byte[] footer, SourceIdentity0 id, String description) {
-            this.image = image;
-            this.footer = footer;
-            this.id = id;
-            this.description = description;
+    /** A fixed VHD read straight from its file: holes from SEEK_HOLE. */
+    private static final class FixedFileSource extends VhdSource {
+        FixedFileSource(VhdImage image, SourceIdentity0 id) {
+            super(image, id);
         }
 
         @Override
-        public String name() {
-            return id.path().toString();
+        public String description() {
+            return "fixed VHD";
+        }
+
+        @Override
+        public List<Extent> dataExtents() throws IOException {
+            return withFooter(image.file().source().dataExtents(0, size()), image.size());
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            image.file().source().readFully(position, dst);
+        }
+    }
+
+    /** Any VHD read through its virtual disk (BAT holes skipped), followed by a fixed footer. */
+    private static final class ConvertedSource extends VhdSource {
+        private final byte[] footer;
+        private final String description;
+
+        ConvertedSource(VhdImage image, byte[] footer, SourceIdentity0 id, String description) {
+            super(image, id);
+            this.footer = footer;
+            this.description = description;
         }
 
         @Override
         public String description() {
             return description;
-        }
-
-        @Override
-        public long size() {
-            return image.size() + FOOTER;
         }
 
         @Override
@@ -189,21 +183,6 @@ public final class UploadSources {
         @Override
         public void read(long position, ByteBuffer dst) throws IOException {
             readWithFooter(position, dst, image.size(), footer, (p, b) -> image.read(p, b));
-        }
-
-        @Override
-        public long bytesRead() {
-            return image.bytesRead();
-        }
-
-        @Override
-        public SourceIdentity identity() {
-            return id.with(size());
-        }
-
-        @Override
-        public void close() throws IOException {
-            image.close();
         }
     }
 
