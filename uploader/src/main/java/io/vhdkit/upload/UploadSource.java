@@ -29,6 +29,15 @@ public interface UploadSource extends Closeable {
      */
     List<Extent> dataExtents() throws IOException;
 
+    /**
+     * True when the bytes can only be produced front to back (a compressed stream): the uploader then calls
+     * {@link #read} from one thread at a time, at ascending, non-overlapping positions (gaps allowed: the source
+     * skips forward over them), and {@link #dataExtents()} may be the whole range.
+     */
+    default boolean sequentialOnly() {
+        return false;
+    }
+
     /** Fills {@code dst} from its position to its limit with the bytes at {@code position}. */
     void read(long position, ByteBuffer dst) throws IOException;
 

@@ -148,11 +148,11 @@ public final class Uploader {
                     }
                     continue;
                 }
-                if (already && whole == null) {
+                if (already && whole == null) {   // a sequential source skips forward over it
                     stats.resumed.add(c.length());
                     continue;
                 }
-                if (whole == null) {
+                if (whole == null && !source.sequentialOnly()) {
                     // read, zero scan, checksum and send all in a worker: the reads run in parallel too
                     byte[] buf = buffers.take();
                     try {
