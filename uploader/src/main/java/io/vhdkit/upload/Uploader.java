@@ -219,7 +219,15 @@ public final class Uploader {
             md5 = Base64.getEncoder().encodeToString(whole.digest());
             storeMd5(md5);
         }
-        long verified = options.verify() ? Verifier.verify(source, target, plan, existingRanges(size), options) : -1;
+        long verified = -1;
+        if (options.verify()) {
+            try {
+                verified = Verifier.verify(source, target, plan, existingRanges(size), options);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                journal.close(); // kept: what it records was acknowledged; --overwrite starts over
+                throw e;
+            }
+        }
         journal.finish();
         return new UploadResult(target.display(), stats.snapshot(), md5, verified, limit.lowest());
     }
