@@ -11,7 +11,6 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlobType;
 import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.models.PageRangeItem;
-import com.azure.storage.blob.options.BlobDownloadContentOptions;
 import com.azure.storage.blob.options.ListPageRangesOptions;
 import com.azure.storage.blob.options.PageBlobCreateOptions;
 import com.azure.storage.blob.options.PageBlobUploadPagesOptions;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.List;
@@ -60,6 +58,7 @@ public final class Uploader {
     private final AdaptiveLimit limit;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private Journal journal;
+    private Path journalPath;
 
     private Uploader(UploadSource source, Target target, UploadOptions options, UploadStats stats) {
         this.source = source;
@@ -91,10 +90,10 @@ public final class Uploader {
         }
         int chunkSize = options.chunkSize();
         String identity = source.identity().compact(chunkSize);
+        journalPath = options.journal() != null ? options.journal() : Journal.defaultPath(target.display());
         BlobProperties props = properties();
         boolean fresh = prepareBlob(props, size, identity);
 
-        Path journalPath = options.journal() != null ? options.journal() : Journal.defaultPath(target.display());
         Journal.State prior = options.resume() && !fresh ? Journal.read(journalPath) : null;
         if (prior != null && !(prior.source().equals(source.identity()) && prior.chunkSize() == chunkSize
                 && prior.destination().equals(target.display()))) {
@@ -220,7 +219,15 @@ public final class Uploader {
             md5 = Base64.getEncoder().encodeToString(whole.digest());
             storeMd5(md5);
         }
-        long verified = options.verify() ? verify(plan) : -1;
+        long verified = -1;
+        if (options.verify()) {
+            try {
+                verified = Verifier.verify(source, target, plan, existingRanges(size), options);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                journal.close(); // kept: what it records was acknowledged; --overwrite starts over
+                throw e;
+            }
+        }
         journal.finish();
         return new UploadResult(target.display(), stats.snapshot(), md5, verified, limit.lowest());
     }
@@ -299,6 +306,13 @@ public final class Uploader {
     }
 
     private void create(long size, String identity, boolean overwrite) throws UploadException {
+        // a journal of an earlier blob at this place must never vouch for chunks of the new one, even if we die here
+        try {
+            Journal.discard(journalPath);
+        } catch (IOException e) {
+            throw new UploadException(UploadException.Kind.TRANSFER, "cannot remove the old resume journal "
+                    + journalPath + ": " + e.getMessage(), e);
+        }
         PageBlobCreateOptions o = new PageBlobCreateOptions(size)
                 .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
                 .setMetadata(Map.of(META_SOURCE, identity));
@@ -423,7 +437,7 @@ public final class Uploader {
         for (int attempt = 1; ; attempt++) {
             limit.acquire();
             try {
-                call.run();
+                options.budget().run(call); // bulk upload: a slot of the budget shared by every image
                 limit.onSuccess();
                 stats.requests.increment();
                 stats.limit = limit.current();
@@ -537,33 +551,6 @@ public final class Uploader {
         } catch (BlobStorageException e) {
             throw serviceError("cannot store the Content-MD5", e);
         }
-    }
-
-    /** Reads back every chunk that may hold data and compares it with the source; checks holes hold no data. */
-    private long verify(ChunkPlan plan) throws IOException {
-        List<Extent> ranges = existingRanges(plan.size());
-        long n = 0;
-        for (Chunk c : plan.chunks()) {
-            if (c.hole() && ranges != null && !overlaps(ranges, c)) {
-                continue;
-            }
-            byte[] want = new byte[c.length()];
-            source.read(c.offset(), ByteBuffer.wrap(want));
-            byte[] got;
-            try {
-                got = target.control().downloadContentWithResponse(new BlobDownloadContentOptions()
-                        .setRange(new BlobRange(c.offset(), (long) c.length())), null, Context.NONE)
-                        .getValue().toBytes();
-            } catch (BlobStorageException e) {
-                throw serviceError("cannot read back bytes " + c.offset() + "-" + (c.end() - 1), e);
-            }
-            if (!Arrays.equals(want, got)) {
-                throw new UploadException(UploadException.Kind.TRANSFER, "verification failed: bytes " + c.offset()
-                        + "-" + (c.end() - 1) + " of " + target.display() + " differ from the source");
-            }
-            n++;
-        }
-        return n;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
