@@ -450,6 +450,20 @@ public final class VhdxDisk implements VirtualDisk {
         return header;
     }
 
+    /** The file's name for messages: its path when opened from one. */
+    public String name() {
+        return source.name();
+    }
+
+    /** This disk, then its parent, grandparent and so on. */
+    public List<VhdxDisk> chain() {
+        List<VhdxDisk> out = new ArrayList<>();
+        for (VhdxDisk d = this; d != null; d = d.parent) {
+            out.add(d);
+        }
+        return List.copyOf(out);
+    }
+
     public long blockSize() {
         return blockSize;
     }
