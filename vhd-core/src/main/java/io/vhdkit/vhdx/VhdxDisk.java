@@ -432,7 +432,8 @@ public final class VhdxDisk implements VirtualDisk {
         }
         java.util.UUID actual = parent.header.dataWriteGuid();
         if (!parentLocator.linkages().contains(actual)) {
-            throw new CorruptFormatException(ref("parent locator", VhdxParentLocator.PARENT_LINKAGE, FieldRef.NO_OFFSET),
+            throw new CorruptFormatException(
+                    ref("parent locator", VhdxParentLocator.PARENT_LINKAGE, FieldRef.NO_OFFSET),
                     "{" + actual + "}", parentLocator.entries().get(VhdxParentLocator.PARENT_LINKAGE), "the parent "
                     + parentName + " has data write GUID " + actual + ", not the parent_linkage the child was made "
                     + "against: it is not the disk this child was made from, or it was changed since (Hyper-V refuses "

@@ -86,7 +86,8 @@ public record VhdxLogEntry(long logOffset, long entryLength, long tail, long seq
         }
                 long seq = e.getLong(OFFSET_SEQUENCE_NUMBER);
         if (seq == 0) {
-            throw new CorruptFormatException(ref("sequence number", in(logFileOffset, log, at, OFFSET_SEQUENCE_NUMBER)), "0",
+            throw new CorruptFormatException(
+                    ref("sequence number", in(logFileOffset, log, at, OFFSET_SEQUENCE_NUMBER)), "0",
                     "larger than zero");
         }
         long tail = Integer.toUnsignedLong(e.getInt(OFFSET_TAIL));
@@ -97,7 +98,8 @@ public record VhdxLogEntry(long logOffset, long entryLength, long tail, long seq
         long count = Integer.toUnsignedLong(e.getInt(OFFSET_DESCRIPTOR_COUNT));
         long descriptorSectors = ceilDiv(HEADER_SIZE + count * DESCRIPTOR_SIZE, SECTOR);
         if (descriptorSectors * SECTOR > length) {
-            throw new CorruptFormatException(ref("descriptor count", in(logFileOffset, log, at, OFFSET_DESCRIPTOR_COUNT)),
+            throw new CorruptFormatException(
+                        ref("descriptor count", in(logFileOffset, log, at, OFFSET_DESCRIPTOR_COUNT)),
                     Long.toString(count), "at most " + (length - HEADER_SIZE) / DESCRIPTOR_SIZE, count
                     + " descriptors do not fit in an entry of " + length + " bytes");
         }
@@ -138,7 +140,8 @@ public record VhdxLogEntry(long logOffset, long entryLength, long tail, long seq
                 out.add(new Descriptor(fileOffset, zeroLength, null));
             } else if (sig == DATA_DESCRIPTOR_SIGNATURE) {
                 if (dataAt + SECTOR > length) {
-                    throw new CorruptFormatException(ref("descriptor count", in(logFileOffset, log, at, OFFSET_DESCRIPTOR_COUNT)),
+                    throw new CorruptFormatException(
+                        ref("descriptor count", in(logFileOffset, log, at, OFFSET_DESCRIPTOR_COUNT)),
                             "the entry of " + length + " bytes has no data sector left for data descriptor " + i);
                 }
                 long sectorAt = in(logFileOffset, log, at, dataAt);
