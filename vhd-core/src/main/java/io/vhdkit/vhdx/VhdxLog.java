@@ -7,12 +7,12 @@ import io.vhdkit.io.ByteSource;
 import io.vhdkit.partition.Guids;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Replays the log of a VHDX whose header has a log GUID (MS-VHDX 2.3.3) in memory: finds the active sequence (the
@@ -114,7 +114,7 @@ public final class VhdxLog {
     static List<VhdxLogEntry> activeSequence(byte[] log, VhdxHeader header, long logFileOffset, long headerAt)
             throws CorruptFormatException, UnsupportedFormatException {
         int sectors = log.length / VhdxLogEntry.SECTOR;
-        Map<Long, VhdxLogEntry> entries = new HashMap<>();
+        Map<Long, VhdxLogEntry> entries = new TreeMap<>(); // by log offset: ties between runs resolve the same way
         long checked = 0;
         for (long at = 0; at < log.length; at += VhdxLogEntry.SECTOR) {
             java.nio.ByteBuffer head = VhdxLogEntry.circular(log, at, VhdxLogEntry.HEADER_SIZE);
