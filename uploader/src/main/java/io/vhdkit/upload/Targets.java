@@ -9,6 +9,7 @@ import com.azure.storage.blob.specialized.SpecializedBlobClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import io.vhdkit.upload.http.PooledHttpClient;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -67,13 +68,7 @@ public final class Targets {
      */
     public static Target open(Spec spec, Duration tryTimeout, int connections) throws UploadException {
         ensureCommonPoolThreads();
-        HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1))
-                .connectionTimeout(Duration.ofSeconds(20))
-                .writeTimeout(tryTimeout)
-                .responseTimeout(tryTimeout)
-                .readTimeout(tryTimeout)
-                .build();
+        HttpClient http = httpClient(tryTimeout, connections);
         SpecializedBlobClientBuilder data = builder(spec, http).addPolicy(new PageChecksum.Crc64Policy());
         SpecializedBlobClientBuilder control = builder(spec, http);
         int trySeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toSeconds()));
@@ -91,6 +86,27 @@ public final class Targets {
         String display = Secrets.withoutQuery(controlClient.getBlobUrl());
         boolean managed = spec.managedDisk() != null ? spec.managedDisk() : isManagedDiskHost(display);
         return new Target(dataClient, controlClient, display, managed);
+    }
+
+    /** The environment variable that chooses the HTTP transport: {@code vhdkit} (default) or {@code jdk}. */
+    public static final String TRANSPORT_ENV = "VHDKIT_HTTP";
+
+    /**
+     * The transport: vhdkit's own {@link PooledHttpClient} (one gathering write per Put Page from the chunk's direct
+     * buffer, a keep-alive pool sized to the concurrency), or the JDK HttpClient through azure-core's adapter when a
+     * proxy is configured (ours does not go through proxies) or {@value #TRANSPORT_ENV}=jdk asks for it.
+     */
+    static HttpClient httpClient(Duration tryTimeout, int connections) {
+        if ("jdk".equalsIgnoreCase(System.getenv(TRANSPORT_ENV)) || PooledHttpClient.proxyConfigured()) {
+            return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1))
+                    .connectionTimeout(Duration.ofSeconds(20))
+                    .writeTimeout(tryTimeout)
+                    .responseTimeout(tryTimeout)
+                    .readTimeout(tryTimeout)
+                    .build();
+        }
+        return new PooledHttpClient(Duration.ofSeconds(20), tryTimeout, connections + 2);
     }
 
     /** Managed-disk upload endpoints are {@code md-impexp-...} / {@code md-...} blob hosts. */
