@@ -91,8 +91,10 @@ public final class Uploader {
         }
         int chunkSize = options.chunkSize();
         String identity = source.identity().compact(chunkSize);
+        StartupTiming.mark("upload starting");
         BlobProperties props = properties();
         boolean fresh = prepareBlob(props, size, identity);
+        StartupTiming.mark("destination checked");
 
         Path journalPath = options.journal() != null ? options.journal() : Journal.defaultPath(target.display());
         Journal.State prior = options.resume() && !fresh ? Journal.read(journalPath) : null;
@@ -392,6 +394,7 @@ public final class Uploader {
             context = new Context(PageChecksum.CONTEXT_KEY, PageChecksum.crc64(buf));
         }
         Context ctx = context;
+        StartupTiming.firstPutPage();
         request(c, () -> target.data().uploadPagesWithResponse(o, options.tryTimeout(), ctx));
         stats.sent.add(c.length());
     }
