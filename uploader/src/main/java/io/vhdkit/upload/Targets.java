@@ -98,6 +98,9 @@ public final class Targets {
      * real {@link #open} and first Put Page find everything ready. Never throws.
      */
     public static void prewarm() {
+        if (!ownTransport()) {
+            return;   // through a proxy even a refused loopback request would go out
+        }
         try {
             int port;
             try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -132,7 +135,7 @@ public final class Targets {
      * proxy is configured (ours does not go through proxies) or {@value #TRANSPORT_ENV}=jdk asks for it.
      */
     static HttpClient httpClient(Duration tryTimeout, int connections) {
-        if ("jdk".equalsIgnoreCase(System.getenv(TRANSPORT_ENV)) || PooledHttpClient.proxyConfigured()) {
+        if (!ownTransport()) {
             return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
                     .version(java.net.http.HttpClient.Version.HTTP_1_1))
                     .connectionTimeout(Duration.ofSeconds(20))
@@ -142,6 +145,10 @@ public final class Targets {
                     .build();
         }
         return new PooledHttpClient(Duration.ofSeconds(20), tryTimeout, connections + 2);
+    }
+
+    private static boolean ownTransport() {
+        return !"jdk".equalsIgnoreCase(System.getenv(TRANSPORT_ENV)) && !PooledHttpClient.proxyConfigured();
     }
 
     /** Managed-disk upload endpoints are {@code md-impexp-...} / {@code md-...} blob hosts. */
