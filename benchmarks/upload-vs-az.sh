@@ -97,7 +97,7 @@ for f in rand-2g.vhd z80-4g.vhd; do
   for r in $(seq "$reps"); do
     /usr/bin/time -f "discard $f: %e s wall, %U s user, %S s sys" "$vhdkit" upload "$work/$f" \
       --to "http://127.0.0.1:$dport/devstoreaccount1/c/$r-$f?sv=2021-06-08&sp=rw&sig=x" --progress none --threads 8 \
-      --journal "$work/jd" --no-validate 2>&1 | sed -n 's/^  \(.*MB\/s.*\)/discard '"$f"': \1/p; /^discard/p'
+      --journal "$work/jd" --no-validate 2>&1 | sed -n -e 's/^  \(.*MB\/s.*\)/discard '"$f"': \1/p' -e t -e '/^discard/p'
   done
 done
 echo "$(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)"
