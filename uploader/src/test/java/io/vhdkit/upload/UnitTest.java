@@ -104,4 +104,18 @@ class UnitTest {
         assertTrue(Targets.isManagedDiskHost("https://md-hdd-xyz.z1.blob.storage.azure.net/x/abcd"));
         assertFalse(Targets.isManagedDiskHost("https://myaccount.blob.core.windows.net/vhds/a.vhd"));
     }
+
+    @Test
+    void prewarmSendsNothingAnywhereAndNeverThrows() {
+        Targets.prewarm();   // one Put Page refused by a closed loopback port, swallowed
+        Targets.prewarm();
+    }
+
+    @Test
+    void ownTransportUnlessAProxyOrTheJdkClientIsAskedFor() {
+        boolean fallback = "jdk".equalsIgnoreCase(System.getenv(Targets.TRANSPORT_ENV))
+                || io.vhdkit.upload.http.PooledHttpClient.proxyConfigured();
+        assertEquals(!fallback, Targets.httpClient(java.time.Duration.ofSeconds(5), 4)
+                instanceof io.vhdkit.upload.http.PooledHttpClient);
+    }
 }
