@@ -91,8 +91,10 @@ public final class Uploader {
         int chunkSize = options.chunkSize();
         String identity = source.identity().compact(chunkSize);
         journalPath = options.journal() != null ? options.journal() : Journal.defaultPath(target.display());
+        StartupTiming.mark("upload starting");
         BlobProperties props = properties();
         boolean fresh = prepareBlob(props, size, identity);
+        StartupTiming.mark("destination checked");
 
         Journal.State prior = options.resume() && !fresh ? Journal.read(journalPath) : null;
         if (prior != null && !(prior.source().equals(source.identity()) && prior.chunkSize() == chunkSize
@@ -153,7 +155,7 @@ public final class Uploader {
                 }
                 if (whole == null && !source.sequentialOnly()) {
                     // read, zero scan, checksum and send all in a worker: the reads run in parallel too
-                    byte[] buf = buffers.take();
+                    ByteBuffer buf = buffers.take();
                     try {
                         submit(pool, outstanding, () -> {
                             try {
@@ -168,17 +170,16 @@ public final class Uploader {
                     }
                     continue;
                 }
-                byte[] buf = buffers.take();
+                ByteBuffer buf = buffers.take();
                 boolean handedOver = false;
                 try {
-                    source.read(c.offset(), ByteBuffer.wrap(buf, 0, c.length()));
-                    stats.read.add(c.length());
+                    readChunk(c, buf);
                     if (whole != null) {
-                        whole.update(buf, 0, c.length());
+                        whole.update(buf.duplicate());
                     }
                     if (already) {
                         stats.resumed.add(c.length());
-                    } else if (Zeros.isAllZero(buf, 0, c.length())) {
+                    } else if (Zeros.isAllZero(buf)) {
                         if (overlaps(existing, c)) {
                             submit(pool, outstanding, () -> clear(c));
                         } else {
@@ -396,31 +397,44 @@ public final class Uploader {
         }
     }
 
-    private void put(Chunk c, byte[] buf) throws Exception {
+    /** Sends a chunk's bytes: {@code buf} from 0 to its limit (read-only views of it go to the transport). */
+    private void put(Chunk c, ByteBuffer buf) throws Exception {
         PageBlobUploadPagesOptions o = new PageBlobUploadPagesOptions(range(c),
-                BinaryData.fromByteBuffer(ByteBuffer.wrap(buf, 0, c.length())));
+                BinaryData.fromByteBuffer(buf.asReadOnlyBuffer()));
         Context context = Context.NONE;
         if (options.checksum() == PageChecksum.MD5) {
-            o.setContentMd5(PageChecksum.md5(buf, c.length()));
+            o.setContentMd5(PageChecksum.md5(buf));
         } else {
-            context = new Context(PageChecksum.CONTEXT_KEY, PageChecksum.crc64(buf, c.length()));
+            context = new Context(PageChecksum.CONTEXT_KEY, PageChecksum.crc64(buf));
         }
         Context ctx = context;
+        StartupTiming.firstPutPage();
         request(c, () -> target.data().uploadPagesWithResponse(o, options.tryTimeout(), ctx));
         stats.sent.add(c.length());
     }
 
     /** Reads a chunk and sends it, clears it, or skips it when it is all zeros (in a worker thread). */
-    private void readAndSend(Chunk c, byte[] buf, List<Extent> existing) throws Exception {
-        source.read(c.offset(), ByteBuffer.wrap(buf, 0, c.length()));
-        stats.read.add(c.length());
-        if (!Zeros.isAllZero(buf, 0, c.length())) {
+    private void readAndSend(Chunk c, ByteBuffer buf, List<Extent> existing) throws Exception {
+        readChunk(c, buf);
+        if (!Zeros.isAllZero(buf)) {
             put(c, buf);
         } else if (overlaps(existing, c)) {
             clear(c);
         } else {
             stats.zeros.add(c.length());
         }
+    }
+
+    /** Fills {@code buf} with the chunk's bytes: afterwards its position is 0 and its limit the chunk's length. */
+    private void readChunk(Chunk c, ByteBuffer buf) throws IOException {
+        buf.clear().limit(c.length());
+        source.read(c.offset(), buf);
+        buf.flip();
+        if (buf.limit() != c.length()) {
+            throw new IOException("short read of " + source.name() + " at " + c.offset() + ": " + buf.limit()
+                    + " of " + c.length() + " bytes");
+        }
+        stats.read.add(c.length());
     }
 
     private void clear(Chunk c) throws Exception {
