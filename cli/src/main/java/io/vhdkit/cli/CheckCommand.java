@@ -3,6 +3,7 @@ package io.vhdkit.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vhdkit.check.Finding;
 import io.vhdkit.check.Severity;
+import io.vhdkit.compress.CompressedInput;
 import io.vhdkit.vhd.VhdChecker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = {"Checks the structure of VHD images: footer and its copy, dynamic header, BAT, sector "
                 + "bitmaps' placement, parent locators and the differencing chain.",
+                "A compressed IMAGE (.gz, .xz, .bz2, .zst, a tar of one image) is checked as the VHD it holds.",
                 "Every problem is reported with its severity, where it is and what it should be."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  no error finding (warnings allowed)", "  1  at least one error finding",
@@ -22,17 +24,26 @@ import picocli.CommandLine.Command;
 final class CheckCommand extends ImageCommand {
 
     @Override
-    boolean readsCompressed() {
-        return false;
+    int report(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
+        return report(image, image, null, out, documents);
     }
 
+    /** Checks {@code file}, the plain bytes of {@code image}: a compressed image is checked as the VHD it holds. */
     @Override
-    int report(Path image, PrintWriter out, List<ObjectNode> documents) throws IOException {
-        List<Finding> findings = new VhdChecker().check(image);
+    int report(Path file, Path image, CompressedInput packed, PrintWriter out, List<ObjectNode> documents)
+            throws IOException {
+        List<Finding> findings = new VhdChecker().check(file);
         if (json()) {
-            documents.add(json(image, findings));
+            ObjectNode n = json(image, findings);
+            if (packed != null && packed.compressed()) {
+                n.put("source", packed.describe());
+            }
+            documents.add(n);
         } else {
             printText(out, image, findings);
+            if (packed != null && packed.compressed()) {
+                out.println("  (" + packed.describe() + ")");
+            }
         }
         return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS : ExitCodes.OK;
     }

@@ -2,6 +2,7 @@ package io.vhdkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vhdkit.check.Severity;
+import io.vhdkit.compress.CompressedInput;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.upload.ChunkPlan;
 import io.vhdkit.upload.Secrets;
@@ -344,10 +345,19 @@ final class UploadCommand implements Callable<Integer> {
             return ExitCodes.UNREADABLE;
         }
         // 1. the rules, before anything is sent
-        if (!noValidate) {
+        boolean packed;
+        try {
+            packed = CompressedInput.detect(job.image()) != CompressedInput.Codec.NONE;
+        } catch (IOException e) {
+            err.println("vhdkit upload: cannot read " + Inputs.reason(e));
+            return ExitCodes.UNREADABLE;
+        }
+        // a compressed image's container is checked once its source is open (below); the OS rules need random access
+        if (!noValidate && (!packed || validate != null && !job.fromRaw())) {
             List<String> problems;
             try {
-                problems = job.fromRaw() ? rawProblems(job.image()) : vhdProblems(job.image());
+                problems = job.fromRaw() ? rawProblems(job.image()) : packed ? packedProblems(job.image())
+                        : vhdProblems(job.image());
             } catch (FormatException e) {
                 err.println(label + e.getMessage());
                 return ExitCodes.FINDINGS;
@@ -392,8 +402,16 @@ final class UploadCommand implements Callable<Integer> {
         // 3. the transfer
         UploadStats stats = new UploadStats();
         ProgressPrinter printer = null;
-        try (UploadSource src = job.fromRaw() ? UploadSources.openRaw(job.image())
-                : UploadSources.openVhd(job.image())) {
+        try (UploadSource src = UploadSources.open(job.image(), job.fromRaw(), null)) {
+            if (packed && !noValidate) {
+                List<String> problems = sizeProblems(src.virtualSize(), job.image());
+                if (!problems.isEmpty()) {
+                    err.println(label + "refused, nothing was sent:");
+                    problems.forEach(p -> err.println("  " + p));
+                    err.println("  (--no-validate sends it anyway)");
+                    return ExitCodes.FINDINGS;
+                }
+            }
             Target target = Targets.open(targetSpec, options.tryTimeout(), threads);
             if (md5 && target.managedDisk()) {
                 err.println("vhdkit upload: --md5 is impossible on a managed disk: its upload endpoint takes no "
@@ -473,9 +491,20 @@ final class UploadCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The rules on a compressed image with --validate: they read it at random, through a temporary copy. */
+    private List<String> packedProblems(Path image) throws IOException {
+        try (CompressedInput copy = Decompressed.open(image, null)) {
+            return vhdProblems(copy.path());
+        }
+    }
+
     /** The container rules for a raw image: whole MiB, within Azure's limits. */
     private static List<String> rawProblems(Path raw) throws IOException {
-        long size = Files.size(raw);
+        return sizeProblems(Files.size(raw), raw);
+    }
+
+    /** Whole MiB, within Azure's limits, for a disk of {@code size} virtual bytes. */
+    private static List<String> sizeProblems(long size, Path raw) {
         long mib = 1 << 20;
         List<String> out = new ArrayList<>();
         if (size % mib != 0) {
