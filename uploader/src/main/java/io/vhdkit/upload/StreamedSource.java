@@ -37,7 +37,7 @@ final class StreamedSource implements UploadSource {
     record Blocks(long blockSize, int bitmapBytes, long[] offsets) implements Layout {
     }
 
-    private final ImageStream stream;
+    private ImageStream stream;
     private final Layout layout;
     private final long virtualSize;
     private final byte[] footer;
@@ -153,14 +153,18 @@ final class StreamedSource implements UploadSource {
         return n;
     }
 
-    /** Moves the stream to file offset {@code target}: forward only. */
+    /**
+     * Moves the stream to file offset {@code target}: forward by decompressing and dropping; backward (a
+     * verification reading everything again) by decompressing again from the start.
+     */
     private void at(long target) throws IOException {
-        long here = stream.position();
-        if (target < here) {
-            throw new IOException(name + ": the stream is at " + here + " and cannot go back to " + target
-                    + " (reads must ascend)");
+        if (target < stream.position()) {
+            ImageStream again = stream.reopen();
+            stream.close();
+            stream = again;
+            bitmapBlock = -1;
         }
-        stream.skipExactly(target - here);
+        stream.skipExactly(target - stream.position());
     }
 
     @Override
@@ -169,12 +173,13 @@ final class StreamedSource implements UploadSource {
     }
 
     @Override
+    public synchronized void close() throws IOException {
+        stream.close();
+    }
+
+    @Override
     public SourceIdentity identity() {
         return identity;
     }
 
-    @Override
-    public void close() throws IOException {
-        stream.close();
-    }
 }

@@ -1,6 +1,7 @@
 package io.vhdkit.upload;
 
 import io.vhdkit.compress.CompressedInput;
+import io.vhdkit.compress.CompressedParents;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.io.ByteSource;
 import io.vhdkit.io.Extent;
@@ -10,6 +11,7 @@ import io.vhdkit.vhd.DiskType;
 import io.vhdkit.vhd.VhdFile;
 import io.vhdkit.vhd.VhdFooter;
 import io.vhdkit.vhd.VhdImage;
+import io.vhdkit.vhd.ParentNotFoundException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,6 +90,9 @@ public final class UploadSources {
                 src = vhd(path, VhdImage.open(path, packed.source()), how);
             }
             return new Owning(src, packed);
+        } catch (ParentNotFoundException e) {
+            packed.close();
+            throw new UploadException(UploadException.Kind.REFUSED, CompressedParents.message(e), e);
         } catch (IOException | RuntimeException e) {
             packed.close();
             throw e;

@@ -97,6 +97,16 @@ public final class ImageStream extends InputStream {
         return position;
     }
 
+    /**
+     * The same file opened again from its start, with the same bound: for a reader that must go back (a second
+     * pass, a verification).
+     */
+    public ImageStream reopen() throws IOException {
+        ImageStream again = open(file);
+        again.bound(bound, boundReason);
+        return again;
+    }
+
     /** Lowers the bound: reading past {@code max} bytes fails. */
     public void bound(long max, String reason) {
         if (max < bound) {
