@@ -4,10 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vhdkit.check.Finding;
 import io.vhdkit.check.Severity;
 import io.vhdkit.compress.CompressedInput;
+import io.vhdkit.compress.CompressedParents;
+import io.vhdkit.format.FieldRef;
+import io.vhdkit.format.FormatException;
+import io.vhdkit.vhd.DiskType;
+import io.vhdkit.vhd.ParentNotFoundException;
+import io.vhdkit.vhd.VhdFile;
+import io.vhdkit.vhd.VhdImage;
 import io.vhdkit.vhd.VhdChecker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -32,7 +41,8 @@ final class CheckCommand extends ImageCommand {
     @Override
     int report(Path file, Path image, CompressedInput packed, PrintWriter out, List<ObjectNode> documents)
             throws IOException {
-        List<Finding> findings = new VhdChecker().check(file);
+        List<Finding> findings = packed != null && packed.compressed() ? checkPacked(image, packed)
+                : new VhdChecker().check(file);
         if (json()) {
             ObjectNode n = json(image, findings);
             if (packed != null && packed.compressed()) {
@@ -46,6 +56,38 @@ final class CheckCommand extends ImageCommand {
             }
         }
         return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /**
+     * The checks of a compressed image's VHD; a differencing one's parents are looked for beside the compressed file
+     * (not beside its temporary copy), and one found only compressed is named with the command that decompresses it.
+     */
+    private static List<Finding> checkPacked(Path image, CompressedInput packed) throws IOException {
+        VhdChecker checker = new VhdChecker();
+        List<Finding> findings = new ArrayList<>();
+        VhdFile file;
+        try {
+            file = VhdFile.open(packed.source());
+        } catch (FormatException e) {
+            return List.of(VhdChecker.findingFor(e));
+        }
+        try (file) {
+            findings.addAll(checker.checkFile(file));
+            if (file.diskType() == DiskType.DIFFERENCING) {
+                try (VhdImage chain = VhdImage.open(image, packed.source())) {
+                    for (VhdImage.Link l : chain.chain().subList(1, chain.chain().size())) {
+                        findings.addAll(checker.checkFile(l.file()));
+                    }
+                } catch (ParentNotFoundException e) {
+                    findings.add(Finding.of(Severity.ERROR, FieldRef.of("VHD", "differencing chain",
+                            "parent not found", FieldRef.NO_OFFSET), CompressedParents.message(e)));
+                } catch (FormatException e) {
+                    findings.add(VhdChecker.findingFor(e));
+                }
+            }
+        }
+        findings.sort(Comparator.comparing(Finding::severity));
+        return findings;
     }
 
     /**
