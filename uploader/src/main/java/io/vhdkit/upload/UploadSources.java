@@ -2,6 +2,7 @@ package io.vhdkit.upload;
 
 import io.vhdkit.compress.CompressedInput;
 import io.vhdkit.compress.CompressedParents;
+import io.vhdkit.compress.SeekableXzSource;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.io.ByteSource;
 import io.vhdkit.io.Extent;
@@ -61,12 +62,9 @@ public final class UploadSources {
             return raw ? openRaw(path) : openVhd(path);
         }
         CompressedInput.Options options = new CompressedInput.Options(tempDir, Long.MAX_VALUE);
-        if (codec == CompressedInput.Codec.XZ) {
-            CompressedInput packed = CompressedInput.open(path, options.withInPlace());
-            if (packed.inPlace().isPresent()) {
-                return fromPacked(path, packed, raw);
-            }
-            packed.close();   // a temporary copy was not needed to learn that: nothing was written
+        if (codec == CompressedInput.Codec.XZ
+                && CompressedInput.xzIndex(path).filter(SeekableXzSource::suits).isPresent()) {
+            return fromPacked(path, CompressedInput.open(path, options.withInPlace()), raw);
         }
         Optional<UploadSource> streamed = StreamedSources.open(path, raw, codec);
         if (streamed.isPresent()) {

@@ -240,7 +240,7 @@ public final class CompressedInput implements Closeable {
      *
      * @throws FormatException when the index is damaged or declares more than any image can be
      */
-    static Optional<XzIndex> xzIndex(Path file) throws IOException {
+    public static Optional<XzIndex> xzIndex(Path file) throws IOException {
         try {
             return Optional.of(SeekableXzSource.index(file));
         } catch (UnsupportedFormatException e) {

@@ -152,8 +152,11 @@ public record XzIndex(List<Block> blocks, long uncompressedSize, int checkType) 
             blocksEnd += b.paddedSize();
         }
         if (blocksEnd != indexAt) {
-            if (blocksEnd < indexAt && readAt(channel, blocksEnd, HEADER_MAGIC.length).equals(ByteBuffer.wrap(HEADER_MAGIC))) {
-                throw new UnsupportedFormatException(ref("stream", "count", blocksEnd), name + " holds several xz "
+            // concatenated streams (section 2): the index describes the last one, which then starts further in
+            long lastStream = indexAt - (blocksEnd - STREAM_HEADER_SIZE) - STREAM_HEADER_SIZE;
+            if (lastStream > STREAM_HEADER_SIZE && readAt(channel, lastStream, HEADER_MAGIC.length)
+                    .equals(ByteBuffer.wrap(HEADER_MAGIC))) {
+                throw new UnsupportedFormatException(ref("stream", "count", lastStream), name + " holds several xz "
                         + "streams (concatenated files): it is read front to back, not in place");
             }
             throw new CorruptFormatException(ref("index", "unpadded sizes", indexAt), Long.toString(blocksEnd - 12),

@@ -116,6 +116,22 @@ class SeekableXzSourceTest {
         }
     }
 
+    /** Two xz files concatenated (legal: several streams) are read front to back, not refused. */
+    @Test
+    void concatenatedStreamsAreReadThroughTheCopy() throws IOException {
+        Path vhd = Fixtures.vhd("dynamic.vhd");
+        Path cat = dir.resolve("cat.xz");
+        long half = Files.size(vhd) / 2;
+        Tools.check("bash", "bash", "-c", "(head -c " + half + " '" + vhd + "' | xz -0 -T1 --block-size=1MiB; tail -c +"
+                + (half + 1) + " '" + vhd + "' | xz -0 -T1 --block-size=1MiB) > '" + cat + "'");
+        assertTrue(CompressedInput.xzIndex(cat).isEmpty(), "several streams: no single index");
+        try (CompressedInput packed = CompressedInput.open(cat, new CompressedInput.Options(dir, Long.MAX_VALUE)
+                .withInPlace())) {
+            assertTrue(packed.inPlace().isEmpty());
+            assertArrayEquals(Files.readAllBytes(vhd), Files.readAllBytes(packed.path()));
+        }
+    }
+
     // ---- hostile indexes, built by hand (xz format 1.0.4 section 4) ----
 
     private static void vli(ByteArrayOutputStream out, long v) {
