@@ -2,6 +2,7 @@ package io.vhdkit.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.vhdkit.check.Severity;
+import io.vhdkit.compress.CompressedInput;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.upload.AadCredential;
 import io.vhdkit.upload.ChunkPlan;
@@ -518,10 +519,18 @@ final class UploadCommand implements Callable<Integer> {
             return failed(live, err, shown, dest, ExitCodes.UNREADABLE, null, "cannot read " + Inputs.reason(e));
         }
         // 1. the rules, before anything is sent
-        if (!noValidate) {
+        boolean packed;
+        try {
+            packed = CompressedInput.detect(job.image()) != CompressedInput.Codec.NONE;
+        } catch (IOException e) {
+            return failed(live, err, shown, dest, ExitCodes.UNREADABLE, null, "cannot read " + Inputs.reason(e));
+        }
+        // a compressed image's container is checked once its source is open (below); the OS rules need random access
+        if (!noValidate && (!packed || validate != null && !job.fromRaw())) {
             List<String> problems;
             try {
-                problems = job.fromRaw() ? rawProblems(job.image()) : vhdProblems(job.image());
+                problems = job.fromRaw() ? rawProblems(job.image()) : packed ? packedProblems(job.image())
+                        : vhdProblems(job.image());
             } catch (FormatException e) {
                 return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, label + e.getMessage());
             } catch (IOException e) {
@@ -543,8 +552,17 @@ final class UploadCommand implements Callable<Integer> {
             return failed(live, err, shown, dest, ExitCodes.USAGE, null, "vhdkit upload: " + e.getMessage());
         }
         // 3. the transfer
-        try (UploadSource src = job.fromRaw() ? UploadSources.openRaw(job.image())
-                : UploadSources.openVhd(job.image())) {
+        try (UploadSource src = UploadSources.open(job.image(), job.fromRaw(), null)) {
+            if (packed && !noValidate) {
+                // the container rules of a compressed image, from its own footer, before anything is sent
+                List<String> problems = sizeProblems(src.virtualSize(), job.image());
+                if (!problems.isEmpty()) {
+                    StringBuilder m = new StringBuilder(label + "refused, nothing was sent:");
+                    problems.forEach(p -> m.append("\n  ").append(p));
+                    m.append("\n  (--no-validate sends it anyway)");
+                    return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, m.toString());
+                }
+            }
             Target target = Targets.open(targetSpec, options.tryTimeout(), threads);
             dest = target.display();
             if (md5 && target.managedDisk()) {
@@ -623,9 +641,20 @@ final class UploadCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The rules on a compressed image with --validate: they read it at random, through a temporary copy. */
+    private List<String> packedProblems(Path image) throws IOException {
+        try (CompressedInput copy = Decompressed.open(image, null)) {
+            return vhdProblems(copy.path());
+        }
+    }
+
     /** The container rules for a raw image: whole MiB, within Azure's limits. */
     private static List<String> rawProblems(Path raw) throws IOException {
-        long size = Files.size(raw);
+        return sizeProblems(Files.size(raw), raw);
+    }
+
+    /** Whole MiB, within Azure's limits, for a disk of {@code size} virtual bytes. */
+    private static List<String> sizeProblems(long size, Path raw) {
         long mib = 1 << 20;
         List<String> out = new ArrayList<>();
         if (size % mib != 0) {

@@ -165,8 +165,9 @@ final class ValidateCommand implements Callable<Integer> {
             try {
                 Inputs.requireReadable(image);
                 ValidationResult r;
-                try (CompressedInput packed = Decompressed.open(image, tempDir)) {
-                    r = validator.validate(packed.path(), p, overrides);
+                try (CompressedInput packed = Decompressed.openInPlace(image, tempDir)) {
+                    r = packed.inPlace().isPresent() ? validator.validate(image, packed::source, p, overrides)
+                            : validator.validate(packed.path(), p, overrides);
                     if (packed.compressed()) {
                         r = r.withImage(image);
                     }

@@ -114,4 +114,43 @@ class CheckCommandTest {
         n.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    private static Path gzip(Path plain, Path dir) {
+        io.vhdkit.testing.Tools.requireTool("gzip", "gzip");
+        Path out = dir.resolve(plain.getFileName() + ".gz");
+        io.vhdkit.testing.Tools.check("bash", "bash", "-c", "gzip -1 -c '" + plain + "' > '" + out + "'");
+        return out;
+    }
+
+    @Test
+    void compressedImageIsCheckedAsTheVhdItHolds(@TempDir Path dir) {
+        Path good = gzip(Fixtures.vhd("fixed.vhd"), dir);
+        CliRun r = CliRun.of("check", good.toString(), "--temp-dir", dir.resolve("t").toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith(good + ": OK (0 errors, 0 warnings, 1 note)"), r::toString);
+        assertTrue(r.out().contains("(gzip, decompressed to a sparse temporary copy"), r::toString);
+        Path bad = gzip(Fixtures.vhd("corrupt/fixed-footer-checksum.vhd"), dir);
+        CliRun b = CliRun.of("check", bad.toString(), "--format", "json");
+        assertEquals(1, b.exit(), b::toString);
+        assertTrue(b.out().contains("\"result\" : \"errors\"") || b.out().contains("\"result\":\"errors\""),
+                b::toString);
+        assertTrue(b.out().contains("footer.checksum"), b::toString);
+    }
+
+    /** A differencing VHD in a tar.gz: its parent is looked for beside the archive, plain or (refused) compressed. */
+    @Test
+    void differencingImageInAnArchiveFindsItsParentBesideIt(@TempDir Path dir) throws IOException {
+        Path in = java.nio.file.Files.createDirectories(dir.resolve("in"));
+        java.nio.file.Files.copy(Fixtures.vhd("diff/child.vhd"), in.resolve("child.vhd"));
+        Path tar = dir.resolve("child.vhd.tar.gz");
+        io.vhdkit.testing.Tools.check("bash", "bash", "-c", "tar -C '" + in + "' -czf '" + tar + "' child.vhd");
+        java.nio.file.Files.copy(Fixtures.vhd("diff/base.vhd"), dir.resolve("base.vhd"));
+        CliRun r = CliRun.of("check", tar.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith(tar + ": OK"), r::toString);
+        io.vhdkit.testing.Tools.check("gzip", "gzip", dir.resolve("base.vhd").toString());
+        CliRun gone = CliRun.of("check", tar.toString());
+        assertEquals(1, gone.exit(), gone::toString);
+        assertTrue(gone.out().contains("base.vhd.gz") && gone.out().contains("gzip -dk"), gone::toString);
+    }
 }

@@ -1,6 +1,10 @@
 package io.vhdkit.upload;
 
+import io.vhdkit.compress.CompressedInput;
+import io.vhdkit.compress.CompressedParents;
+import io.vhdkit.compress.SeekableXzSource;
 import io.vhdkit.format.FormatException;
+import io.vhdkit.io.ByteSource;
 import io.vhdkit.io.Extent;
 import io.vhdkit.io.Extents;
 import io.vhdkit.io.FileByteSource;
@@ -8,6 +12,8 @@ import io.vhdkit.vhd.DiskType;
 import io.vhdkit.vhd.VhdFile;
 import io.vhdkit.vhd.VhdFooter;
 import io.vhdkit.vhd.VhdImage;
+import io.vhdkit.vhd.ParentNotFoundException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Opens an input as the fixed VHD to upload. Inputs are opened read-only. */
@@ -35,7 +42,62 @@ public final class UploadSources {
      * @throws FormatException when the file is not a readable VHD
      */
     public static UploadSource openVhd(Path path) throws IOException {
-        VhdImage image = VhdImage.open(path);
+        return vhd(path, VhdImage.open(path), "");
+    }
+
+    /**
+     * Any input: a plain VHD or raw image ({@code raw}) as {@link #openVhd} and {@link #openRaw} open it, or one
+     * compressed ({@code .gz}, {@code .xz}, {@code .bz2}, {@code .zst}, a tar or compressed tar of one image) without
+     * a temporary copy where it can: an xz file of several blocks is read in place (only the blocks needed are
+     * decompressed); a fixed VHD or a raw image is streamed (decompressed twice: once to measure it); a dynamic VHD
+     * whose blocks lie in ascending order is streamed block by block. Anything else (a differencing VHD, blocks out of
+     * order, an unusual layout) is decompressed to a sparse temporary copy in {@code tempDir}, and its description
+     * says so. A differencing VHD's parents are looked for beside the compressed file.
+     *
+     * @param tempDir where a temporary copy goes if one is needed (java.io.tmpdir when null)
+     */
+    public static UploadSource open(Path path, boolean raw, Path tempDir) throws IOException {
+        CompressedInput.Codec codec = CompressedInput.detect(path);
+        if (codec == CompressedInput.Codec.NONE) {
+            return raw ? openRaw(path) : openVhd(path);
+        }
+        CompressedInput.Options options = new CompressedInput.Options(tempDir, Long.MAX_VALUE);
+        if (codec == CompressedInput.Codec.XZ
+                && CompressedInput.xzIndex(path).filter(SeekableXzSource::suits).isPresent()) {
+            return fromPacked(path, CompressedInput.open(path, options.withInPlace()), raw);
+        }
+        Optional<UploadSource> streamed = StreamedSources.open(path, raw, codec);
+        if (streamed.isPresent()) {
+            return streamed.get();
+        }
+        return fromPacked(path, CompressedInput.open(path, options), raw);
+    }
+
+    /** A compressed input read through {@code packed} (in place or a temporary copy), closed with the source. */
+    private static UploadSource fromPacked(Path path, CompressedInput packed, boolean raw) throws IOException {
+        try {
+            String how = packed.inPlace().isPresent()
+                    ? ", " + packed.codec().label() + " read in place (" + packed.inPlace().get().index().blockCount()
+                    + " blocks)"
+                    : ", " + packed.codec().label() + " decompressed to a sparse temporary copy (it cannot be "
+                    + "streamed: a differencing disk, or blocks out of order)";
+            UploadSource src;
+            if (raw) {
+                src = raw(path, packed.source(), how);
+            } else {
+                src = vhd(path, VhdImage.open(path, packed.source()), how);
+            }
+            return new Owning(src, packed);
+        } catch (ParentNotFoundException e) {
+            packed.close();
+            throw new UploadException(UploadException.Kind.REFUSED, CompressedParents.message(e), e);
+        } catch (IOException | RuntimeException e) {
+            packed.close();
+            throw e;
+        }
+    }
+
+    private static UploadSource vhd(Path path, VhdImage image, String how) throws IOException {
         try {
             VhdFile file = image.file();
             long v = image.size();
@@ -51,12 +113,12 @@ public final class UploadSources {
             SourceIdentity0 id = new SourceIdentity0(path, file.fileSize(), mtime, file.footer().uniqueId().toString());
             if (file.diskType() == DiskType.FIXED && file.fileSize() == v + FOOTER
                     && file.footerOffset() == v && file.footer().length() == FOOTER) {
-                return new FixedFileSource(image, id);
+                return new FixedFileSource(image, id, "fixed VHD" + how);
             }
             byte[] footer = file.footer().asFixed().encode();
             String what = file.diskType() == DiskType.FIXED ? "fixed VHD, footer rewritten on the fly"
                     : file.diskType().label() + " VHD" + (image.chain().size() > 1
-                    ? " (chain of " + image.chain().size() + " files)" : "") + ", converted to fixed on the fly";
+                    ? " (chain of " + image.chain().size() + " files)" : "") + ", converted to fixed on the fly" + how;
             return new ConvertedSource(image, footer, id, what);
         } catch (IOException | RuntimeException e) {
             image.close();
@@ -69,7 +131,10 @@ public final class UploadSources {
      * path, size and modification time, so that a resumed upload writes the same footer.
      */
     public static UploadSource openRaw(Path path) throws IOException {
-        FileByteSource file = FileByteSource.open(path);
+        return raw(path, FileByteSource.open(path), "");
+    }
+
+    private static UploadSource raw(Path path, ByteSource file, String how) throws IOException {
         try {
             long size = file.size();
             if (size == 0 || size % VhdFooter.SECTOR_SIZE != 0) {
@@ -78,14 +143,75 @@ public final class UploadSources {
                         + "truncate -s " + ((size / (1 << 20)) + 1) * (1 << 20) + " " + path);
             }
             long mtime = Files.getLastModifiedTime(path).toMillis();
-            UUID uid = UUID.nameUUIDFromBytes(("vhdkit-raw:" + path.toAbsolutePath() + ":" + size + ":" + mtime)
-                    .getBytes(StandardCharsets.UTF_8));
-            long ts = Math.max(0, Math.min(0xFFFF_FFFFL, mtime / 1000 - VHD_EPOCH));
-            byte[] footer = VhdFooter.fixed(size, uid, ts).encode();
-            return new RawSource(file, footer, new SourceIdentity0(path, size, mtime, uid.toString()));
+            UUID uid = rawUniqueId(path, size, mtime);
+            byte[] footer = rawFooter(size, uid, mtime);
+            return new RawSource(file, footer, new SourceIdentity0(path, size, mtime, uid.toString()), how);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** A raw image's footer unique id: from its path, size and time, so that a resumed upload writes the same. */
+    static UUID rawUniqueId(Path path, long size, long mtime) {
+        return UUID.nameUUIDFromBytes(("vhdkit-raw:" + path.toAbsolutePath() + ":" + size + ":" + mtime)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] rawFooter(long size, UUID uid, long mtime) {
+        long ts = Math.max(0, Math.min(0xFFFF_FFFFL, mtime / 1000 - VHD_EPOCH));
+        return VhdFooter.fixed(size, uid, ts).encode();
+    }
+
+    /** A source that also closes what it was read through (a compressed input and its temporary copy). */
+    private record Owning(UploadSource s, Closeable owned) implements UploadSource {
+        @Override
+        public String name() {
+            return s.name();
+        }
+
+        @Override
+        public String description() {
+            return s.description();
+        }
+
+        @Override
+        public long size() {
+            return s.size();
+        }
+
+        @Override
+        public List<Extent> dataExtents() throws IOException {
+            return s.dataExtents();
+        }
+
+        @Override
+        public boolean sequentialOnly() {
+            return s.sequentialOnly();
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            s.read(position, dst);
+        }
+
+        @Override
+        public long bytesRead() {
+            return s.bytesRead();
+        }
+
+        @Override
+        public SourceIdentity identity() {
+            return s.identity();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                s.close();
+            } finally {
+                owned.close();
+            }
         }
     }
 
@@ -139,13 +265,16 @@ public final class UploadSources {
 
     /** A fixed VHD read straight from its file: holes from SEEK_HOLE. */
     private static final class FixedFileSource extends VhdSource {
-        FixedFileSource(VhdImage image, SourceIdentity0 id) {
+        private final String description;
+
+        FixedFileSource(VhdImage image, SourceIdentity0 id, String description) {
             super(image, id);
+            this.description = description;
         }
 
         @Override
         public String description() {
-            return "fixed VHD";
+            return description;
         }
 
         @Override
@@ -188,16 +317,18 @@ public final class UploadSources {
 
     /** A raw image (holes from SEEK_HOLE) followed by a generated fixed footer. */
     private static final class RawSource implements UploadSource {
-        private final FileByteSource file;
+        private final ByteSource file;
         private final byte[] footer;
         private final SourceIdentity0 id;
         private final long rawSize;
+        private final String how;
 
-        RawSource(FileByteSource file, byte[] footer, SourceIdentity0 id) throws IOException {
+        RawSource(ByteSource file, byte[] footer, SourceIdentity0 id, String how) throws IOException {
             this.file = file;
             this.footer = footer;
             this.id = id;
             this.rawSize = file.size();
+            this.how = how;
         }
 
         @Override
@@ -207,7 +338,7 @@ public final class UploadSources {
 
         @Override
         public String description() {
-            return "raw image, fixed VHD footer appended on the fly";
+            return "raw image, fixed VHD footer appended on the fly" + how;
         }
 
         @Override

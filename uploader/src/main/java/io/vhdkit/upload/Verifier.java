@@ -61,6 +61,10 @@ final class Verifier {
         // at most two queued chunks per thread: the plan of an 8 TiB blob has two million
         Semaphore queued = new Semaphore(threads * 2);
         ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[plan.chunkSize()]);
+        // a source read front to back (a compressed stream) is read here, in plan order; only the downloads and the
+        // comparisons run in the pool, each on a buffer of its own
+        boolean sequential = source.sequentialOnly();
+        java.util.concurrent.BlockingQueue<byte[]> filled = new java.util.concurrent.ArrayBlockingQueue<>(threads * 2);
         try {
             for (Chunk c : plan.chunks()) {
                 if (failure.get() != null) {
@@ -71,14 +75,36 @@ final class Verifier {
                     continue; // known zeros on both sides
                 }
                 queued.acquire();
+                byte[] mine = null;
+                if (sequential) {
+                    mine = filled.poll();
+                    mine = mine != null ? mine : new byte[plan.chunkSize()];
+                    try {
+                        fill(c, mine);
+                    } catch (IOException | RuntimeException e) {
+                        queued.release();
+                        failure.compareAndSet(null, e);
+                        break;
+                    }
+                }
+                byte[] prefilled = mine;
                 pool.execute(() -> {
                     try {
                         if (failure.get() == null) {
-                            check(c, stored, buffers.get());
+                            if (prefilled != null) {
+                                compare(c, stored, prefilled);
+                            } else {
+                                byte[] want = buffers.get();
+                                fill(c, want);
+                                compare(c, stored, want);
+                            }
                         }
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
                     } finally {
+                        if (prefilled != null) {
+                            filled.offer(prefilled);
+                        }
                         queued.release();
                     }
                 });
@@ -107,12 +133,16 @@ final class Verifier {
         return readBack.get();
     }
 
-    private void check(Chunk c, boolean stored, byte[] want) throws IOException, InterruptedException {
+    /** The source's bytes of the chunk (zeros for a hole of the plan). */
+    private void fill(Chunk c, byte[] want) throws IOException {
         if (c.hole()) {
             Arrays.fill(want, 0, c.length(), (byte) 0);
         } else {
             source.read(c.offset(), ByteBuffer.wrap(want, 0, c.length()));
         }
+    }
+
+    private void compare(Chunk c, boolean stored, byte[] want) throws IOException, InterruptedException {
         if (!stored) {
             // the blob reads as zeros here: so must the source
             if (!Zeros.isAllZero(want, 0, c.length())) {

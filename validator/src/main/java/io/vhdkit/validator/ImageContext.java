@@ -12,6 +12,9 @@ import io.vhdkit.image.MountLayout;
 import io.vhdkit.vhd.ParentNotFoundException;
 import io.vhdkit.vhd.VhdChecker;
 import io.vhdkit.vhd.VhdFile;
+import io.vhdkit.vhd.VhdImage;
+import io.vhdkit.io.ByteSource;
+import io.vhdkit.io.SourceOpener;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +39,7 @@ public final class ImageContext implements Closeable {
     public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
     private final Path image;
+    private final SourceOpener opener;
     private final Profile profile;
     private final VhdFile vhd;
     private final FormatException vhdError;
@@ -47,8 +51,9 @@ public final class ImageContext implements Closeable {
     private final List<String> indeterminate = new ArrayList<>();
     private final Map<Class<?>, Object> shared = new HashMap<>();
 
-    private ImageContext(Path image, Profile profile, VhdFile vhd, FormatException vhdError) {
+    private ImageContext(Path image, SourceOpener opener, Profile profile, VhdFile vhd, FormatException vhdError) {
         this.image = image;
+        this.opener = opener;
         this.profile = profile;
         this.vhd = vhd;
         this.vhdError = vhdError;
@@ -60,10 +65,29 @@ public final class ImageContext implements Closeable {
      * @throws IOException when the file cannot be read at all (a malformed VHD is not an exception: rules report it)
      */
     public static ImageContext open(Path image, Profile profile) throws IOException {
+        return open(image, null, profile);
+    }
+
+    /**
+     * Opens an image whose bytes {@code opener} gives (a compressed image read in place), named {@code image}: a
+     * differencing disk's parents are looked for beside it. A null {@code opener} reads the file {@code image}.
+     */
+    public static ImageContext open(Path image, SourceOpener opener, Profile profile) throws IOException {
         try {
-            return new ImageContext(image, profile, VhdFile.open(image), null);
+            return new ImageContext(image, opener, profile, opener == null ? VhdFile.open(image) : vhdOf(opener),
+                    null);
         } catch (FormatException e) {
-            return new ImageContext(image, profile, null, e);
+            return new ImageContext(image, opener, profile, null, e);
+        }
+    }
+
+    private static VhdFile vhdOf(SourceOpener opener) throws IOException {
+        ByteSource source = opener.open();
+        try {
+            return VhdFile.open(source);
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
         }
     }
 
@@ -88,7 +112,7 @@ public final class ImageContext implements Closeable {
     /** What {@code vhdkit check} finds, computed once. */
     public synchronized List<Finding> structure() throws IOException {
         if (structure == null) {
-            structure = new VhdChecker().check(image);
+            structure = opener == null ? new VhdChecker().check(image) : new VhdChecker().check(image, opener);
         }
         return structure;
     }
@@ -99,7 +123,7 @@ public final class ImageContext implements Closeable {
             diskTried = true;
             if (vhd != null || isVhdx()) {
                 try {
-                    disk = DiskImage.open(image);
+                    disk = opener == null ? DiskImage.open(image) : inPlace();
                 } catch (FormatException | ParentNotFoundException e) {
                     diskError = e;
                 } catch (IOException e) {
@@ -110,8 +134,21 @@ public final class ImageContext implements Closeable {
         return Optional.ofNullable(disk);
     }
 
+    private DiskImage inPlace() throws IOException {
+        VhdImage chain = VhdImage.open(image, opener.open());
+        try {
+            return DiskImage.of(image.toString(), chain, chain::bytesRead, chain);
+        } catch (IOException | RuntimeException e) {
+            chain.close();
+            throw e;
+        }
+    }
+
     /** A VHDX is not a VHD (the container rules say so), but its content is read for the OS rules. */
     private boolean isVhdx() {
+        if (opener != null) {
+            return false;   // a compressed VHDX is read through a temporary copy
+        }
         try {
             return DiskImage.isVhdx(image);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.vhdkit.check.Severity;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.validator.rules.Rules;
 import java.io.IOException;
+import io.vhdkit.io.SourceOpener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,8 +32,17 @@ public final class Validator {
      * @throws IOException when the image cannot be read at all (missing, permission, I/O error)
      */
     public ValidationResult validate(Path image, Profile profile, Overrides overrides) throws IOException {
+        return validate(image, null, profile, overrides);
+    }
+
+    /**
+     * Validates the image whose bytes {@code opener} gives (a compressed image read in place), named {@code image};
+     * a null {@code opener} reads the file {@code image}.
+     */
+    public ValidationResult validate(Path image, SourceOpener opener, Profile profile, Overrides overrides)
+            throws IOException {
         long start = System.nanoTime();
-        try (ImageContext ctx = ImageContext.open(image, profile)) {
+        try (ImageContext ctx = ImageContext.open(image, opener, profile)) {
             OsInfo os = ctx.os();
             List<RuleFinding> findings = new ArrayList<>();
             List<String> ran = new ArrayList<>();

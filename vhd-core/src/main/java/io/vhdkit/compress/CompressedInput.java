@@ -5,6 +5,8 @@ import io.vhdkit.format.CorruptFormatException;
 import io.vhdkit.format.FieldRef;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.UnsupportedFormatException;
+import io.vhdkit.io.ByteSource;
+import io.vhdkit.io.FileByteSource;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -69,9 +71,22 @@ public final class CompressedInput implements Closeable {
      * @param maxBytes at most this many bytes of data written to the copy (its zero runs are not counted), or
      *                 {@code Long.MAX_VALUE} for the free space of {@code tempDir}
      */
-    public record Options(Path tempDir, long maxBytes) {
+    public record Options(Path tempDir, long maxBytes, boolean inPlace) {
+        /** Always a file: a seekable xz file is decompressed to a temporary copy too. */
+        public Options(Path tempDir, long maxBytes) {
+            this(tempDir, maxBytes, false);
+        }
+
         public static Options defaults() {
             return new Options(null, Long.MAX_VALUE);
+        }
+
+        /**
+         * The same, letting an xz file of several blocks be read in place through {@link #source()} (the caller
+         * reads a {@link ByteSource}, not {@link #path()}).
+         */
+        public Options withInPlace() {
+            return new Options(tempDir, maxBytes, true);
         }
 
         public Path dir() {
@@ -85,14 +100,17 @@ public final class CompressedInput implements Closeable {
     private final boolean temporary;
     private final String member;
     private final long stored;
+    private final SeekableXzSource inPlace;
 
-    private CompressedInput(Path original, Codec codec, Path path, boolean temporary, String member, long stored) {
+    private CompressedInput(Path original, Codec codec, Path path, boolean temporary, String member, long stored,
+                            SeekableXzSource inPlace) {
         this.original = original;
         this.codec = codec;
         this.path = path;
         this.temporary = temporary;
         this.member = member;
         this.stored = stored;
+        this.inPlace = inPlace;
     }
 
     /** The codec from the file's first bytes (and, for a compressed stream, whether it holds a tar archive). */
@@ -146,7 +164,7 @@ public final class CompressedInput implements Closeable {
         return n >= 262 && b[257] == 'u' && b[258] == 's' && b[259] == 't' && b[260] == 'a' && b[261] == 'r';
     }
 
-    private static InputStream decoder(Codec outer, InputStream in) throws IOException {
+    static InputStream decoder(Codec outer, InputStream in) throws IOException {
         return switch (outer) {
             case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
             case XZ -> new XZCompressorInputStream(in, true);
@@ -156,7 +174,7 @@ public final class CompressedInput implements Closeable {
         };
     }
 
-    private static Codec outerOf(Codec c) {
+    static Codec outerOf(Codec c) {
         return switch (c) {
             case TAR_GZIP -> Codec.GZIP;
             case TAR_XZ -> Codec.XZ;
@@ -167,26 +185,32 @@ public final class CompressedInput implements Closeable {
         };
     }
 
-    private static boolean isTarCodec(Codec c) {
+    static boolean isTarCodec(Codec c) {
         return c.name().startsWith("TAR");
     }
 
     /**
-     * Opens {@code file}: an uncompressed file is used as it is; a compressed one is decompressed into a sparse
-     * temporary copy.
+     * Opens {@code file}: an uncompressed file is used as it is; an xz file of several blocks is read in place when
+     * {@link Options#inPlace()} allows it; any other compressed one is decompressed into a sparse temporary copy.
      *
-     * @throws FormatException    when the compressed data or the archive is damaged, or holds no single image
+     * @throws FormatException    when the compressed data or the archive is damaged, or holds no single image, or
+     *                            decompresses past what the image can be (a decompression bomb)
      * @throws TempSpaceException when the temporary copy would not fit
      */
     public static CompressedInput open(Path file, Options options) throws IOException {
         Codec codec = detect(file);
         if (codec == Codec.NONE) {
-            return new CompressedInput(file, codec, file, false, null, 0);
+            return new CompressedInput(file, codec, file, false, null, 0, null);
         }
+        long xzDeclared = -1;
         if (codec == Codec.XZ) {
-            long declared = xzDeclaredSize(file);
-            if (declared > MAX_EXPANDED_BYTES) {
-                throw tooLarge(file, codec, declared);
+            Optional<XzIndex> index = xzIndex(file);
+            if (index.isPresent()) {
+                xzDeclared = index.get().uncompressedSize();
+                if (options.inPlace() && SeekableXzSource.suits(index.get())) {
+                    return new CompressedInput(file, codec, null, false, null, 0,
+                            SeekableXzSource.open(file, index.get()));
+                }
             }
         }
         Path dir = options.dir();
@@ -194,29 +218,35 @@ public final class CompressedInput implements Closeable {
         Path temp = Files.createTempFile(dir, "vhdkit-", ".img");
         temp.toFile().deleteOnExit();
         try {
-            String[] member = new String[1];
             long stored;
-            try (InputStream raw = new SourceStream(Files.newInputStream(file))) {
-                InputStream in = decoder(outerOf(codec), new BufferedInputStream(raw, CHUNK));
-                long declared = -1;
-                if (isTarCodec(codec)) {
-                    TarArchiveInputStream tar = new TarArchiveInputStream(in);
-                    TarArchiveEntry entry = single(tar, file);
-                    member[0] = entry.getName();
-                    declared = entry.getSize();
-                    in = tar;
+            String member;
+            try (ImageStream in = ImageStream.open(file)) {
+                if (xzDeclared >= 0) {
+                    in.bound(xzDeclared, "the size the xz index declares");
                 }
-                stored = copySparse(file, codec, in, temp, declared, options);
-            } catch (SourceStream.SourceFailure e) {
-                throw e.getCause();
-            } catch (FormatException | TempSpaceException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw damaged(file, codec, e);
+                member = in.member().orElse(null);
+                stored = copySparse(file, in, temp, options);
             }
-            return new CompressedInput(file, codec, temp, true, member[0], stored);
+            return new CompressedInput(file, codec, temp, true, member, stored, null);
         } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * The index of a single-stream xz file, every field checked; empty for several concatenated streams (they are
+     * read front to back).
+     *
+     * @throws FormatException when the index is damaged or declares more than any image can be
+     */
+    public static Optional<XzIndex> xzIndex(Path file) throws IOException {
+        try {
+            return Optional.of(SeekableXzSource.index(file));
+        } catch (UnsupportedFormatException e) {
+            if ("count".equals(e.where().field())) {
+                return Optional.empty();
+            }
             throw e;
         }
     }
@@ -235,7 +265,7 @@ public final class CompressedInput implements Closeable {
     }
 
     /** The one regular file of a tar archive, positioned for reading. */
-    private static TarArchiveEntry single(TarArchiveInputStream tar, Path file) throws IOException {
+    static TarArchiveEntry single(TarArchiveInputStream tar, Path file) throws IOException {
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             if (entry.isFile()) {
@@ -251,7 +281,7 @@ public final class CompressedInput implements Closeable {
                 file + " is a tar archive holding no file; it should hold one disk image");
     }
 
-    private static FormatException damaged(Path file, Codec codec, Throwable e) {
+    static FormatException damaged(Path file, Codec codec, Throwable e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.io.EOFException) {
             why = "it ends before the compressed data does (truncated)";
@@ -261,25 +291,23 @@ public final class CompressedInput implements Closeable {
     }
 
     /** Copies {@code in} to {@code temp}, seeking over zero chunks; returns the bytes written. */
-    private static long copySparse(Path file, Codec codec, InputStream in, Path temp, long declared, Options options)
-            throws IOException {
+    private static long copySparse(Path file, ImageStream in, Path temp, Options options) throws IOException {
         Path dir = options.dir();
         long limit = Math.min(options.maxBytes(), Math.max(0, Files.getFileStore(dir).getUsableSpace() - RESERVE_BYTES));
-        if (declared > MAX_EXPANDED_BYTES) {
-            throw tooLarge(file, codec, declared);
-        }
         byte[] buf = new byte[CHUNK];
         long position = 0;
         long written = 0;
         long nextSpaceCheck = 256L << 20;
+        boolean first = true;
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             while (true) {
                 int n = in.readNBytes(buf, 0, CHUNK);
                 if (n <= 0) {
                     break;
                 }
-                if (position + n > MAX_EXPANDED_BYTES) {
-                    throw tooLarge(file, codec, position + n);
+                if (first) {
+                    first = false;
+                    in.boundByVhdHead(buf, n);
                 }
                 if (!zeros(buf, n)) {
                     if (written + n > limit) {
@@ -300,17 +328,14 @@ public final class CompressedInput implements Closeable {
                 position += n;
             }
         }
-        if (declared >= 0 && position != declared) {
-            throw new CorruptFormatException(FieldRef.of("tar", "entry", "size", FieldRef.NO_OFFSET),
-                    Long.toString(position), Long.toString(declared), file + ": the archive member ends early");
-        }
+        in.checkComplete();
         try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
             f.setLength(position);
         }
         return written;
     }
 
-    private static FormatException tooLarge(Path file, Codec codec, long size) {
+    static FormatException tooLarge(Path file, Codec codec, long size) {
         return new UnsupportedFormatException(FieldRef.of(codec.label(), "stream", "size", FieldRef.NO_OFFSET),
                 file + " expands to more than " + MAX_EXPANDED_BYTES + " bytes (" + size + " so far), more than any "
                 + "VHD or VHDX can be: it is not a disk image (a decompression bomb?)");
@@ -334,9 +359,32 @@ public final class CompressedInput implements Closeable {
         return codec;
     }
 
-    /** A plain file with the image's bytes: the original when it was not compressed. */
+    /**
+     * A plain file with the image's bytes: the original when it was not compressed.
+     *
+     * @throws IllegalStateException when the image is read in place ({@link #inPlace()}): use {@link #source()}
+     */
     public Path path() {
+        if (inPlace != null) {
+            throw new IllegalStateException(original + " is read in place: use source()");
+        }
         return path;
+    }
+
+    /** The seekable xz source, when the image is read in place rather than through a temporary copy. */
+    public Optional<SeekableXzSource> inPlace() {
+        return Optional.ofNullable(inPlace);
+    }
+
+    /**
+     * The image's bytes: the in-place xz source (owned by this object: closed with it), or a new read-only source on
+     * {@link #path()} that the caller closes.
+     */
+    public ByteSource source() throws IOException {
+        if (inPlace != null) {
+            return new Unclosed(inPlace);
+        }
+        return FileByteSource.open(path);
     }
 
     public boolean compressed() {
@@ -358,14 +406,49 @@ public final class CompressedInput implements Closeable {
         if (!compressed()) {
             return codec.label();
         }
+        if (inPlace != null) {
+            return codec.label() + ", " + inPlace.index().blockCount() + " blocks, read in place ("
+                    + String.format(Locale.ROOT, "%.1f MiB", inPlace.bytesDecompressed() / 1048576.0)
+                    + " decompressed of " + String.format(Locale.ROOT, "%.1f MiB", inPlace.size() / 1048576.0) + ")";
+        }
         return codec.label() + (member != null ? " member " + member : "") + ", decompressed to a sparse temporary "
                 + "copy (" + String.format(Locale.ROOT, "%.1f MiB", stored / 1048576.0) + " written)";
     }
 
     @Override
     public void close() throws IOException {
+        if (inPlace != null) {
+            inPlace.close();
+        }
         if (temporary) {
             Files.deleteIfExists(path);
+        }
+    }
+
+    /** A view of a source that its user may close without closing the source. */
+    private record Unclosed(ByteSource s) implements ByteSource {
+        @Override
+        public String name() {
+            return s.name();
+        }
+
+        @Override
+        public long size() throws IOException {
+            return s.size();
+        }
+
+        @Override
+        public void readFully(long position, ByteBuffer dst) throws IOException {
+            s.readFully(position, dst);
+        }
+
+        @Override
+        public long bytesRead() {
+            return s.bytesRead();
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -5,6 +5,8 @@ import io.vhdkit.check.Severity;
 import io.vhdkit.format.FieldRef;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.NotThisFormatException;
+import io.vhdkit.io.ByteSource;
+import io.vhdkit.io.SourceOpener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -63,6 +65,34 @@ public final class VhdChecker {
             }
         }
         findings.sort(Comparator.comparing(Finding::severity)); // stable: errors first, in the order found
+        return findings;
+    }
+
+    /**
+     * Checks the VHD whose bytes {@code opener} gives (a compressed image read in place) as if it were at
+     * {@code location}: a differencing disk's parents are looked for beside {@code location}.
+     */
+    public List<Finding> check(Path location, SourceOpener opener) throws IOException {
+        List<Finding> findings = new ArrayList<>();
+        VhdFile file;
+        ByteSource source = opener.open();
+        try {
+            file = VhdFile.open(source);
+        } catch (FormatException e) {
+            source.close();
+            findings.add(findingFor(e));
+            return findings;
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        try (file) {
+            findings.addAll(checkFile(file));
+            if (file.diskType() == DiskType.DIFFERENCING) {
+                findings.addAll(checkChain(() -> VhdImage.open(location, opener.open())));
+            }
+        }
+        findings.sort(Comparator.comparing(Finding::severity));
         return findings;
     }
 
@@ -431,11 +461,19 @@ public final class VhdChecker {
     }
 
     /** Opens the chain, then checks each parent file and each child-parent link. */
+    private interface ChainOpener {
+        VhdImage open() throws IOException;
+    }
+
     private List<Finding> checkChain(Path path) throws IOException {
+        return checkChain(() -> VhdImage.open(path));
+    }
+
+    private List<Finding> checkChain(ChainOpener opener) throws IOException {
         List<Finding> out = new ArrayList<>();
         VhdImage image;
         try {
-            image = VhdImage.open(path);
+            image = opener.open();
         } catch (FormatException e) {
             out.add(findingFor(e));
             return out;

@@ -5,6 +5,7 @@ import io.vhdkit.format.CorruptFormatException;
 import io.vhdkit.format.FieldRef;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.format.UnsupportedFormatException;
+import io.vhdkit.io.ByteSource;
 import io.vhdkit.io.Extent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,9 +48,29 @@ public final class VhdImage implements VirtualDisk {
 
     /** Opens the VHD at {@code path} and every parent it needs. */
     public static VhdImage open(Path path) throws IOException {
+        return openChain(path, null);
+    }
+
+    /**
+     * Opens the VHD whose bytes {@code source} gives (a compressed image read in place or through a temporary copy)
+     * as if it were at {@code location}: its parents are looked for beside {@code location}. The source is closed
+     * with the image, or on failure.
+     */
+    public static VhdImage open(Path location, ByteSource source) throws IOException {
+        VhdFile file;
+        try {
+            file = VhdFile.open(source);
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        return openChain(location, file);
+    }
+
+    private static VhdImage openChain(Path path, VhdFile first) throws IOException {
         List<Link> chain = new ArrayList<>();
         try {
-            chain.add(new Link(path, VhdFile.open(path), null));
+            chain.add(new Link(path, first != null ? first : VhdFile.open(path), null));
             Set<Path> seen = new HashSet<>(Set.of(path.toRealPath()));
             Set<UUID> ids = new HashSet<>(Set.of(chain.get(0).file().footer().uniqueId()));
             while (last(chain).file().diskType() == DiskType.DIFFERENCING) {

@@ -157,6 +157,33 @@ class CompressedInputTest {
         }
     }
 
+    /**
+     * A gzip holding a 64 MiB dynamic VHD followed by 320 MiB more (its ISIZE is only a hint): decompression stops
+     * where the VHD's own header says it must end, long before the temporary space or the global bound.
+     */
+    @Test
+    void aStreamLongerThanTheVhdItHoldsIsABomb() throws IOException {
+        Path vhd = Fixtures.vhd("dynamic.vhd");
+        Tools.requireTool("gzip", "gzip");
+        Path bomb = dir.resolve("long.vhd.gz");
+        Tools.check("bash", "bash", "-c", "set -o pipefail; (cat '" + vhd + "'; head -c 320M /dev/zero | tr '\\0' x)"
+                + " | gzip -1 > '" + bomb + "'");
+        Path tmp = Files.createDirectories(dir.resolve("bomb-tmp"));
+        FormatException e = assertThrows(FormatException.class,
+                () -> CompressedInput.open(bomb, new CompressedInput.Options(tmp, Long.MAX_VALUE)));
+        assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
+        assertTrue(e.getMessage().contains("dynamic VHD's header"), e.getMessage());
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "the partial copy is deleted");
+        }
+        // the bound is what the header allows (every block allocated, plus slack), far below what the stream holds
+        long bound;
+        try (VhdFile f = VhdFile.open(vhd)) {
+            bound = f.header().orElseThrow().maxTableEntries() * (f.header().orElseThrow().blockSize() + 512);
+        }
+        assertTrue(bound + VhdExtent.SLACK < 320L << 20, "the test stream is long enough: " + bound);
+    }
+
     @Test
     void tarOfNothingIsRefused() throws IOException {
         Files.createDirectories(dir.resolve("empty/sub"));
@@ -191,7 +218,7 @@ class CompressedInputTest {
         byte[] original = Files.readAllBytes(packed);
         Random random = new Random(kind.hashCode() * 31L + 7);
         Path mutant = dir.resolve("mutant");
-        Path tmp = dir.resolve("mtmp");
+        Path tmp = Files.createDirectories(dir.resolve("mtmp"));
         for (int i = 0; i < 120; i++) {
             byte[] b = original.clone();
             int edits = 1 + random.nextInt(8);
