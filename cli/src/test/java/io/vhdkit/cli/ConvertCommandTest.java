@@ -164,6 +164,17 @@ class ConvertCommandTest {
     }
 
     @Test
+    void noSyncWritesTheSameOutput(@TempDir Path dir) throws IOException {
+        Path in = fx("dynamic.vhd");
+        Path out = dir.resolve("out.vhd");
+        CliRun r = CliRun.of("convert", "--no-sync", in.toString(), out.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertCleanVhd(out, DiskType.FIXED, 64 * MIB);
+        assertTrue(Tools.qemuCompare(Tools.rawOpts(out, 64 * MIB), Tools.opts("vpc", in)));
+        assertEquals(List.of(), partials(dir));
+    }
+
+    @Test
     void differencingChainToFixedReadsTheParents(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("child-fixed.vhd");
         CliRun r = CliRun.of("convert", fx("diff/grandchild.vhd").toString(), out.toString());

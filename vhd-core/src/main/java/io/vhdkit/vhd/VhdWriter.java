@@ -88,14 +88,24 @@ public final class VhdWriter {
     private VhdWriter() {
     }
 
-    /** Writes {@code source} to {@code target} as {@code options} say; the source is only read. */
+    /** Writes {@code source} to {@code target} as {@code options} say, durably; the source is only read. */
     public static Result write(VirtualDisk source, Path target, Options options) throws IOException {
+        return write(source, target, options, true);
+    }
+
+    /**
+     * Writes {@code source} to {@code target} as {@code options} say; the source is only read.
+     *
+     * @param durable force the file to disk before renaming it into place ({@link AtomicFile#commit(boolean)})
+     */
+    public static Result write(VirtualDisk source, Path target, Options options, boolean durable)
+            throws IOException {
         try (AtomicFile out = AtomicFile.create(target, options.replace())) {
             if (options.replace() && java.nio.file.Files.isRegularFile(target)) {
                 out.copyPermissionsFrom(target);
             }
             Result r = write(source, out.channel(), options);
-            out.commit();
+            out.commit(durable);
             return r;
         }
     }
