@@ -39,20 +39,29 @@ public class ZeroScanBench {
     @Param({"4096", "262144"})
     public int sizeKiB;
 
-    /** The direct scan's page: the convert writer's 4 KiB, or the uploader's 64 KiB. */
-    @Param({"4", "64"})
-    public int pageKiB;
-
     byte[] heap;
     ByteBuffer direct;
-    ByteBuffer zeroPage;
 
     @Setup(Level.Trial)
     public void setUp() {
         int size = Math.toIntExact((long) sizeKiB << 10);
         heap = new byte[size];
         direct = ByteBuffer.allocateDirect(size + PAGE).alignedSlice(PAGE);
-        zeroPage = ByteBuffer.allocateDirect(pageKiB << 10);
+    }
+
+    /** The direct scan's page: the convert writer's 4 KiB, or 64 KiB. */
+    @State(Scope.Thread)
+    public static class DirectPage {
+
+        @Param({"4", "64"})
+        public int pageKiB;
+
+        ByteBuffer zeroPage;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            zeroPage = ByteBuffer.allocateDirect(pageKiB << 10);
+        }
     }
 
     @Benchmark
@@ -61,7 +70,8 @@ public class ZeroScanBench {
     }
 
     @Benchmark
-    public boolean directMismatch() {
+    public boolean directMismatch(DirectPage p) {
+        ByteBuffer zeroPage = p.zeroPage;
         int page = zeroPage.capacity();
         int size = direct.capacity();
         for (int at = 0; at < size; at += page) {
