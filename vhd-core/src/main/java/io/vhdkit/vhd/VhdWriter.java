@@ -104,7 +104,19 @@ public final class VhdWriter {
             if (options.replace() && java.nio.file.Files.isRegularFile(target)) {
                 out.copyPermissionsFrom(target);
             }
-            Result r = write(source, out.channel(), options);
+            WriteBehind behind = durable ? WriteBehind.of(out.channel()) : WriteBehind.NONE;
+            Result r;
+            try {
+                r = write(source, out.channel(), options, behind);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    behind.finish();
+                } catch (IOException f) {
+                    e.addSuppressed(f);
+                }
+                throw e;
+            }
+            behind.finish();
             out.commit(durable);
             return r;
         }
@@ -112,18 +124,23 @@ public final class VhdWriter {
 
     /** Writes into an empty channel (no rename). */
     public static Result write(VirtualDisk source, FileChannel out, Options options) throws IOException {
+        return write(source, out, options, WriteBehind.NONE);
+    }
+
+    private static Result write(VirtualDisk source, FileChannel out, Options options, WriteBehind behind)
+            throws IOException {
         long stamp = Math.max(0, Math.min(0xFFFF_FFFFL, VhdTime.fromInstant(options.timestamp())));
         long readable = Math.min(source.size(), options.size());
         List<Extent> extents = Extents.clip(Extents.normalize(source.allocatedExtents()), 0, readable);
         if (options.type() == DiskType.FIXED) {
             Sink sink = (pos, data) -> writeFully(out, data, pos);
-            long data = copy(source, extents, readable, sink);
+            long data = copy(source, extents, readable, sink, behind);
             VhdFooter footer = VhdFooter.fixed(options.size(), options.uniqueId(), stamp);
             writeFully(out, ByteBuffer.wrap(footer.encode()), options.size());
             return new Result(footer, out.size(), data, 0);
         }
         DynamicSink sink = new DynamicSink(out, options.size(), options.blockSize());
-        long data = copy(source, extents, readable, sink);
+        long data = copy(source, extents, readable, sink, behind);
         VhdFooter footer = VhdFooter.create(DiskType.DYNAMIC, options.size(), DynamicSink.HEADER_AT,
                 options.uniqueId(), stamp);
         long footerAt = sink.finish();
@@ -142,11 +159,13 @@ public final class VhdWriter {
     /**
      * Reads the extents chunk by chunk and hands each run of non-zero pages to the sink. The chunk buffer is direct
      * and page-aligned, so each chunk costs one kernel copy in ({@code pread}) and one out ({@code pwrite}) of the
-     * non-zero runs, with no JDK temporary buffer in between; the zero scan runs on it in place.
+     * non-zero runs, with no JDK temporary buffer in between; the zero scan runs on it in place. A durable write
+     * starts the disk's write-back as it goes ({@link WriteBehind}).
      *
      * @return the bytes handed over
      */
-    private static long copy(VirtualDisk source, List<Extent> extents, long readable, Sink sink) throws IOException {
+    private static long copy(VirtualDisk source, List<Extent> extents, long readable, Sink sink, WriteBehind behind)
+            throws IOException {
         if (extents.isEmpty()) {
             return 0;
         }
@@ -173,6 +192,7 @@ public final class VhdWriter {
                     sink.write(pos + runStart, buf.limit(at).position(runStart));
                     buf.limit(n);
                     written += at - runStart;
+                    behind.written(at - runStart);
                 }
                 pos += n;
             }
