@@ -56,7 +56,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 have() { command -v "$1" > /dev/null 2>&1; }
-median() { printf '%s\n' "$@" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR) print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+median() { printf '%s\n' "$@" | awk 'NF' | sort -g | awk '{v[NR]=$1} END {if (NR) print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 ratio() { if [ -n "$1" ] && [ -n "$2" ]; then echo "scale=4; $1 / $2" | bc | awk '{printf "%.2f", $1}'; else echo "-"; fi; }
 fmt() { [ -n "$1" ] && awk -v s="$1" 'BEGIN {printf "%.2f", s}' || echo "-"; }
 # timed LIMIT CMD...: runs CMD (stdout/stderr to $WORK/last.log), sets T (seconds) and RSS (KiB, GNU time's %M);
