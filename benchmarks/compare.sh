@@ -309,7 +309,7 @@ run_inspect() {
   vi=$(median "${v_inspect[@]}"); vv=$(median "${v_validate[@]}"); vc=$(median "${v_cat[@]}")
   qi=$(median "${q_info[@]}"); gi=$(median "${g_insp[@]}"); gc=$(median "${g_cat[@]}")
   local miss="not installed (libguestfs-tools)"
-  have virt-inspector && miss="timed out or failed (see $WORK/peer-failure.log)"
+  have virt-inspector && miss="timed out or failed (peer-failure.log in the work dir)"
   out "| container metadata | \`vhdkit inspect\` | $(fmt "$vi") | \`qemu-img info -f vpc\` | $(fmt "$qi") | **$(ratio "$qi" "$vi")** |"
   out "| container + OS rules | \`vhdkit validate\` | $(fmt "$vv") | \`qemu-img info -f vpc\` | $(fmt "$qi") | **$(ratio "$qi" "$vv")** |"
   out "| the OS inside | \`vhdkit inspect\` | $(fmt "$vi") | \`virt-inspector --format=vpc -a\` | $( [ -n "$gi" ] && fmt "$gi" || echo "$miss") | **$(ratio "$gi" "$vi")** |"
