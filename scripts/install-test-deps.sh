@@ -29,6 +29,7 @@ tools=(
   "debootstrap debootstrap"          # a real Debian root
   "node nodejs"                      # Azurite, the Azure Storage emulator the upload tests run against
   "npm npm"                          # installs Azurite (below)
+  "script bsdutils"                  # a pseudo-terminal for the upload progress test (util-linux's script)
 )
 need=()
 for t in "${tools[@]}"; do

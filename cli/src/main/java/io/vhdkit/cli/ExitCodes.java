@@ -13,6 +13,14 @@ public final class ExitCodes {
     public static final int UNREADABLE = 3;
     /** A bug in vhdkit. */
     public static final int INTERNAL = 4;
+    /** {@code upload}: the transfer failed after its retries ({@code --resume} continues it). */
+    public static final int UPLOAD_FAILED = 5;
+    /**
+     * {@code upload}: the credentials were refused or are missing. With {@code --manifest}, the exit code is 0 only
+     * when every image of the shard was uploaded, else the worst code of the images that were not (6 over 5 over 3
+     * over 2 over 1); the per-image result lines or JSON objects say which.
+     */
+    public static final int UPLOAD_CREDENTIALS = 6;
 
     private ExitCodes() {
     }

@@ -153,6 +153,11 @@ final class InspectCommand extends ImageCommand {
             doc.set("findings", Json.findings(findings));
             reportNotReadable(doc, out, documents);
             return ExitCodes.FINDINGS;
+        } catch (ParentNotFoundException e) {
+            findings.add(VhdChecker.findingFor(e));
+            doc.set("findings", Json.findings(findings));
+            reportNotReadable(doc, out, documents);
+            return ExitCodes.FINDINGS;
         }
         try (vhdx) {
             VhdxHeader h = vhdx.header();
@@ -166,6 +171,21 @@ final class InspectCommand extends ImageCommand {
             x.put("fileWriteGuid", h.fileWriteGuid().toString());
             x.put("dataWriteGuid", h.dataWriteGuid().toString());
             x.put("logGuid", h.logGuid().toString());
+            x.put("differencing", vhdx.differencing());
+            if (vhdx.differencing()) {
+                com.fasterxml.jackson.databind.node.ArrayNode chain = x.putArray("chain");
+                for (VhdxDisk d : vhdx.chain()) {
+                    ObjectNode link = chain.addObject();
+                    link.put("file", d.name());
+                    link.put("dataWriteGuid", d.header().dataWriteGuid().toString());
+                    d.parentLocator().ifPresent(l -> l.entries().forEach(link.putObject("parentLocator")::put));
+                }
+            }
+            vhdx.logReplay().ifPresent(r -> {
+                x.put("logReplayed", true);
+                findings.add(Finding.of(Severity.INFO, io.vhdkit.format.FieldRef.of("VHDX", "header", "log guid",
+                        io.vhdkit.format.FieldRef.NO_OFFSET), r.describe()));
+            });
             findings.add(Finding.of(Severity.WARNING, io.vhdkit.format.FieldRef.of("VHDX", "file", "identifier", 0), "this is a VHDX, which Azure does not accept: convert it "
                     + "to a fixed VHD with `vhdkit convert " + image + " OUT.vhd`"));
             try (DiskImage disk = DiskImage.open(path)) {
@@ -200,6 +220,9 @@ final class InspectCommand extends ImageCommand {
                 out.printf("%-20s %d (version %d)%n", "Header sequence:", h.sequenceNumber(), h.version());
                 out.printf("%-20s %s%n", "File write GUID:", h.fileWriteGuid());
                 out.printf("%-20s %s%n", "Data write GUID:", h.dataWriteGuid());
+                for (VhdxDisk d : vhdx.chain().subList(1, vhdx.chain().size())) {
+                    out.printf("%-20s %s%n", "Parent:", d.name());
+                }
                 out.println("Findings");
                 findings.forEach(f -> out.printf("  %-7s %s%n", f.severity().name(), f.message()));
                 if (volumes != null) {

@@ -89,6 +89,8 @@ final class SourceDisks {
 
     private static Source vhdx(Path path) throws IOException {
         VhdxDisk d = VhdxDisk.open(path);
-        return new Source(d, "VHDX, " + (d.blockSize() >> 20) + " MiB blocks");
+        String chain = d.differencing() ? ", differencing (chain of " + d.chain().size() + " files)" : "";
+        String log = d.logReplay().isPresent() ? ", log replayed in memory" : "";
+        return new Source(d, "VHDX, " + (d.blockSize() >> 20) + " MiB blocks" + chain + log);
     }
 }

@@ -1,9 +1,11 @@
 package io.vhdkit.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.vhdkit.check.Severity;
 import io.vhdkit.format.FormatException;
+import io.vhdkit.upload.AadCredential;
 import io.vhdkit.upload.ChunkPlan;
+import io.vhdkit.upload.InFlightBudget;
 import io.vhdkit.upload.Secrets;
 import io.vhdkit.upload.Target;
 import io.vhdkit.upload.Targets;
@@ -33,6 +35,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,8 +61,16 @@ import picocli.CommandLine.Spec;
                 + "grant-access --access-level Write: that blob exists, and its size must equal the VHD's file "
                 + "size, checked before sending); or a connection string (--connection-string or "
                 + "AZURE_STORAGE_CONNECTION_STRING) with --to URL or --container and --name; or --to URL with "
-                + "AZURE_STORAGE_KEY (an account key), or --auth aad (DefaultAzureCredential: environment, managed "
-                + "identity, az login). Secrets are never printed.",
+                + "AZURE_STORAGE_KEY (an account key), (an account key, with the account of --to, or of --account-name / AZURE_STORAGE_ACCOUNT with "
+                + "--container and --name), or --auth aad (DefaultAzureCredential: environment, managed "
+                + "identity, az login; checked before anything is sent). Secrets are never printed, and are "
+                + "taken from the environment or the URL, never from an option that process lists would show.",
+                "",
+                "Bulk upload: --manifest FILE uploads many images, --parallel-images of them at a time, all under "
+                + "one budget of --threads requests in flight shared by every image; --shard I/N takes every "
+                + "N-th entry so that N machines split one manifest. Each image gets a result line (or, with "
+                + "--format json, an object of a JSON array on standard output); one failing image does not stop "
+                + "the others.",
                 "",
                 "Integrity: every Put Page carries a transactional checksum the service verifies before writing "
                 + "(--checksum: CRC-64, x-ms-content-crc64, by default, about 1 GB/s per core; or Content-MD5, "
@@ -63,13 +79,17 @@ import picocli.CommandLine.Spec;
                 + "core) and must hash every zero too, which caps fast links and erases the gain of skipping holes on "
                 + "sparse disks. Managed disks take no Content-MD5."},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  uploaded (every image, with --manifest)",
+        footer = {"  0  uploaded (with --manifest: every image of the shard)",
                 "  1  refused before sending: the image fails a container rule, or the destination does not fit it "
                         + "(size, type, exists without --resume/--overwrite, another source)",
-                "  2  usage error",
+                "  2  usage error (with --manifest: also an entry that is not {\"image\", \"to\"})",
                 "  3  the image could not be read",
                 "  5  the transfer failed after its retries (run again with --resume to continue)",
-                "  6  the credentials were refused (SAS expired or without write permission)"})
+                "  6  the credentials were refused or missing (SAS expired or without write permission, no Azure AD "
+                        + "credential)",
+                "With --manifest, the exit code is 0 only when every image was uploaded; otherwise it is the worst "
+                        + "of the failed images' codes (6 over 5 over 3 over 2 over 1), and the result lines or the "
+                        + "JSON array say which images failed."})
 final class UploadCommand implements Callable<Integer> {
 
     static {
@@ -77,8 +97,8 @@ final class UploadCommand implements Callable<Integer> {
         io.vhdkit.upload.Targets.ensureCommonPoolThreads();
     }
 
-    static final int TRANSFER = 5;
-    static final int AUTH = 6;
+    static final int TRANSFER = ExitCodes.UPLOAD_FAILED;
+    static final int AUTH = ExitCodes.UPLOAD_CREDENTIALS;
 
     enum Progress { auto, tty, plain, none }
 
@@ -101,9 +121,16 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "BLOB", description = "The blob name, with a connection string.")
     String name;
 
-    @Option(names = "--auth", paramLabel = "MODE", defaultValue = "sas", description = "sas (default: SAS, "
-            + "connection string or AZURE_STORAGE_KEY) or aad (azure-identity's DefaultAzureCredential).")
+    @Option(names = "--auth", paramLabel = "MODE", defaultValue = "sas", description = "sas (default: a SAS in "
+            + "the URL, else a connection string, else AZURE_STORAGE_KEY) or aad (azure-identity's "
+            + "DefaultAzureCredential: AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, managed identity, az "
+            + "login).")
     Auth auth;
+
+    @Option(names = "--account-name", paramLabel = "NAME", description = "The storage account, with --container "
+            + "and --name and AZURE_STORAGE_KEY or --auth aad (default: AZURE_STORAGE_ACCOUNT); the blob is "
+            + "https://NAME.blob.core.windows.net/CONTAINER/BLOB.")
+    String accountName;
 
     @Option(names = "--managed-disk", negatable = true, description = "Treat the destination as a managed disk "
             + "(or not); by default an md-... host is one.")
@@ -174,13 +201,25 @@ final class UploadCommand implements Callable<Integer> {
 
     @Option(names = "--manifest", paramLabel = "FILE", description = "Upload many images: a JSON array of "
             + "{\"image\": PATH, \"to\": URL, \"fromRaw\": false, \"managedDisk\": null} (paths relative to the "
-            + "file; credentials as for one image). The other options apply to each image.")
+            + "file; credentials as for one image). The other options apply to each image; --threads is the "
+            + "budget of requests in flight shared by all of them.")
     Path manifest;
 
-    @Option(names = "--shard", paramLabel = "I/N", description = "With --manifest: upload only the entries whose "
-            + "position (counted from 1) modulo N is I modulo N, so that N machines split one manifest without "
-            + "coordination.")
+    @Option(names = "--shard", paramLabel = "I/N", description = "With --manifest: upload only the entries at "
+            + "positions P (counted from 1 in the file) with (P - 1) mod N = I - 1, so that N machines given "
+            + "1/N ... N/N split one manifest, every entry exactly once, without coordination.")
     String shard;
+
+    @Option(names = "--parallel-images", paramLabel = "N", defaultValue = "4", description = "With --manifest: "
+            + "images uploaded at the same time (default: ${DEFAULT-VALUE}); each may use the whole --threads "
+            + "budget when the others need none. Memory: about N x (--threads + 2) x --chunk-size.")
+    int parallelImages;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or "
+            + "json: a JSON array on standard output with one object per image (image, destination without SAS, "
+            + "status ok/failed/refused, exit, size, read, sent, skipped, holes, cleared, resumed, requests, "
+            + "retries, seconds, mbPerSecond, md5, verifiedChunks, error).")
+    OutputFormat format;
 
     @Spec
     CommandSpec spec;
@@ -193,22 +232,136 @@ final class UploadCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Job> jobs;
+        List<UploadManifest.Entry> entries;
+        UploadOptions base;
         try {
-            jobs = jobs();
+            entries = entries();
+            base = options();
         } catch (UsageError e) {
             err.println("vhdkit upload: " + Secrets.redact(e.getMessage()));
             return ExitCodes.USAGE;
         }
+        if (entries.isEmpty()) {
+            err.println("vhdkit upload: shard " + shard + " of " + manifest + " holds no entry; nothing to do");
+            if (format == OutputFormat.json) {
+                out.println("[]");
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+        boolean bulk = manifest != null;
+        // one budget of requests in flight for every image at once
+        UploadOptions options = base.withBudget(bulk ? new InFlightBudget(threads) : InFlightBudget.unlimited());
+        List<UploadStats> running = new CopyOnWriteArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        long start = System.nanoTime();
+        UploadOutcome[] outcomes = new UploadOutcome[entries.size()];
+        try (UploadProgress live = UploadProgress.start(progress, progressInterval,
+                () -> view(running, finished.get(), entries.size(), start, bulk), err)) {
+            String authProblem = auth == Auth.aad ? aadProblem() : null;
+            int workers = bulk ? Math.max(1, Math.min(parallelImages, entries.size())) : 1;
+            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "vhdkit-image");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int k = 0; k < entries.size(); k++) {
+                    int n = k;
+                    UploadManifest.Entry e = entries.get(k);
+                    futures.add(pool.submit(() -> {
+                        UploadOutcome o;
+                        if (e.problem() != null) {
+                            live.println(err, "vhdkit upload: " + e.problem());
+                            o = UploadOutcome.of(e.label(), null, ExitCodes.USAGE, null, e.problem());
+                        } else if (authProblem != null) {
+                            o = UploadOutcome.of(e.job().image().toString(), e.job().to(), AUTH, null, authProblem);
+                        } else {
+                            UploadStats stats = new UploadStats();
+                            running.add(stats);
+                            o = uploadOne(e.job(), options, stats, live, out, err, bulk);
+                        }
+                        outcomes[n] = o;
+                        finished.incrementAndGet();
+                        if (bulk && format == OutputFormat.text) {
+                            live.println(out, o.line());
+                        }
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+                live.println(err, "vhdkit upload: interrupted; run again with --resume to continue");
+                return TRANSFER;
+            } catch (ExecutionException e) {
+                pool.shutdownNow();
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+            if (authProblem != null) {
+                live.println(err, "vhdkit upload: " + authProblem);
+            }
+        }
         int exit = ExitCodes.OK;
-        for (Job job : jobs) {
-            int code = uploadOne(job, out, err);
-            exit = worst(exit, code);
+        int ok = 0;
+        int refused = 0;
+        for (UploadOutcome o : outcomes) {
+            exit = worst(exit, o.exit());
+            ok += o.status() == UploadOutcome.Status.ok ? 1 : 0;
+            refused += o.status() == UploadOutcome.Status.refused ? 1 : 0;
         }
-        if (jobs.size() > 1) {
-            out.println("vhdkit upload: " + jobs.size() + " images, " + (exit == 0 ? "all uploaded" : "exit " + exit));
+        if (format == OutputFormat.json) {
+            ArrayNode a = Json.MAPPER.createArrayNode();
+            for (UploadOutcome o : outcomes) {
+                a.add(o.json());
+            }
+            out.println(a.toPrettyString());
+        } else if (bulk) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long sent = 0;
+            for (UploadOutcome o : outcomes) {
+                sent += o.stats() == null ? 0 : o.stats().sent();
+            }
+            out.printf(Locale.ROOT, "vhdkit upload: %d images, %s in %.1f s (%s sent, %.1f MB/s)%n",
+                    outcomes.length, ok == outcomes.length ? "all uploaded"
+                            : ok + " uploaded, " + (outcomes.length - ok - refused) + " failed, " + refused
+                            + " refused", seconds, human(sent), sent / 1e6 / Math.max(1e-3, seconds));
         }
+        out.flush();
         return exit;
+    }
+
+    /** What the progress line shows: the sum over the images started so far. */
+    private static UploadProgress.View view(List<UploadStats> running, int finished, int count, long start,
+                                            boolean bulk) {
+        if (running.isEmpty()) {
+            return null;
+        }
+        UploadStats.Snapshot sum = null;
+        for (UploadStats st : running) {
+            UploadStats.Snapshot s = st.snapshot();
+            sum = sum == null ? s : sum.plus(s);
+        }
+        if (!bulk) {
+            return new UploadProgress.View(sum, "");
+        }
+        sum = sum.withSeconds((System.nanoTime() - start) / 1e9);
+        return new UploadProgress.View(sum, finished + "/" + count + " images ");
+    }
+
+    /** The --auth aad check, once for all images: null when a token could be had, else what to do. */
+    private static String aadProblem() {
+        try {
+            AadCredential.check();
+            return null;
+        } catch (UploadException e) {
+            return e.getMessage();
+        }
     }
 
     private static int worst(int a, int b) {
@@ -219,10 +372,11 @@ final class UploadCommand implements Callable<Integer> {
         return switch (code) {
             case ExitCodes.OK -> 0;
             case ExitCodes.FINDINGS -> 1;
-            case ExitCodes.UNREADABLE -> 2;
-            case TRANSFER -> 3;
-            case AUTH -> 4;
-            default -> 5;
+            case ExitCodes.USAGE -> 2;
+            case ExitCodes.UNREADABLE -> 3;
+            case TRANSFER -> 4;
+            case AUTH -> 5;
+            default -> 6;
         };
     }
 
@@ -234,7 +388,42 @@ final class UploadCommand implements Callable<Integer> {
         }
     }
 
-    private List<Job> jobs() throws UsageError {
+    /** The images to upload: the one on the command line, or the manifest's entries of this shard. */
+    private List<UploadManifest.Entry> entries() throws UsageError {
+        if (manifest == null) {
+            if (shard != null) {
+                throw new UsageError("--shard needs --manifest");
+            }
+            if (image == null) {
+                throw new UsageError("give the IMAGE to upload (or --manifest FILE); see vhdkit upload --help");
+            }
+            if (to == null && (container == null || name == null)) {
+                throw new UsageError("give the destination: --to URL, or --container and --name (with a connection "
+                        + "string, or with --account-name and AZURE_STORAGE_KEY or --auth aad)");
+            }
+            return List.of(new UploadManifest.Entry(1, new Job(image, to, fromRaw, managedDisk), image.toString(),
+                    null));
+        }
+        if (image != null || to != null || name != null) {
+            throw new UsageError("--manifest takes the images and destinations from the file: give no IMAGE, --to "
+                    + "or --name");
+        }
+        if (parallelImages < 1 || parallelImages > 64) {
+            throw new UsageError("--parallel-images must be 1 to 64");
+        }
+        UploadManifest.Shard mine = shard == null ? null : UploadManifest.Shard.parse(shard);
+        List<UploadManifest.Entry> all = UploadManifest.read(manifest, managedDisk);
+        List<UploadManifest.Entry> out = new ArrayList<>();
+        for (UploadManifest.Entry e : all) {
+            if (mine == null || mine.takes(e.position())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The options every image shares. */
+    private UploadOptions options() throws UsageError {
         int chunk = chunkBytes();
         try {
             ChunkPlan.checkChunkSize(chunk);
@@ -248,72 +437,19 @@ final class UploadCommand implements Callable<Integer> {
             throw new UsageError("--validate: unknown profile '" + validate + "'; use azure-generalized, "
                     + "azure-specialized or azure-data-disk");
         }
-        if (manifest == null) {
-            if (shard != null) {
-                throw new UsageError("--shard needs --manifest");
-            }
-            if (image == null) {
-                throw new UsageError("give the IMAGE to upload (or --manifest FILE); see vhdkit upload --help");
-            }
-            if (to == null && (container == null || name == null)) {
-                throw new UsageError("give the destination: --to URL, or --container and --name with a connection "
-                        + "string");
-            }
-            return List.of(new Job(image, to, fromRaw, managedDisk));
-        }
-        if (image != null || to != null) {
-            throw new UsageError("--manifest takes the images and destinations from the file: give no IMAGE or --to");
-        }
-        List<Job> all = new ArrayList<>();
+        PageChecksum pageChecksum = switch (checksum.toLowerCase(Locale.ROOT)) {
+            case "crc64" -> PageChecksum.CRC64;
+            case "md5" -> PageChecksum.MD5;
+            default -> throw new UsageError("--checksum must be crc64 or md5, not " + checksum);
+        };
         try {
-            JsonNode root = Json.MAPPER.readTree(manifest.toFile());
-            JsonNode list = root.isArray() ? root : root.path("uploads");
-            if (!list.isArray() || list.isEmpty()) {
-                throw new UsageError(manifest + ": expected a JSON array of {\"image\": ..., \"to\": ...}");
-            }
-            Path base = manifest.toAbsolutePath().getParent();
-            int i = 0;
-            for (JsonNode e : list) {
-                i++;
-                Set<String> known = Set.of("image", "to", "fromRaw", "managedDisk");
-                for (var it = e.fieldNames(); it.hasNext(); ) {
-                    String f = it.next();
-                    if (!known.contains(f)) {
-                        throw new UsageError(manifest + ": entry " + i + ": unknown field '" + f + "'");
-                    }
-                }
-                if (!e.path("image").isTextual() || !e.path("to").isTextual()) {
-                    throw new UsageError(manifest + ": entry " + i + " needs \"image\" and \"to\"");
-                }
-                all.add(new Job(base.resolve(e.get("image").asText()), e.get("to").asText(),
-                        e.path("fromRaw").asBoolean(false),
-                        e.path("managedDisk").isBoolean() ? Boolean.valueOf(e.get("managedDisk").asBoolean()) : managedDisk));
-            }
-        } catch (IOException e) {
-            throw new UsageError("cannot read the manifest " + manifest + ": " + e.getMessage());
+            return UploadOptions.defaults().withThreads(threads).withChunkSize(chunk).withChecksum(pageChecksum)
+                    .withResume(resume, overwrite).withChecks(md5, verify).withJournal(journal)
+                    .withRetries(maxTries, Duration.ofSeconds(tryTimeout), Duration.ofMillis(retryDelayMs),
+                            Duration.ofSeconds(60));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
         }
-        if (shard == null) {
-            return all;
-        }
-        String[] p = shard.split("/");
-        int si;
-        int sn;
-        try {
-            si = Integer.parseInt(p[0]);
-            sn = Integer.parseInt(p[1]);
-        } catch (RuntimeException e) {
-            throw new UsageError("--shard must be I/N, e.g. 1/3");
-        }
-        if (p.length != 2 || sn < 1 || si < 1 || si > sn) {
-            throw new UsageError("--shard must be I/N with 1 <= I <= N, e.g. 1/3");
-        }
-        List<Job> mine = new ArrayList<>();
-        for (int k = 0; k < all.size(); k++) {
-            if (k % sn == si - 1) {
-                mine.add(all.get(k));
-            }
-        }
-        return mine;
     }
 
     private int chunkBytes() throws UsageError {
@@ -335,13 +471,51 @@ final class UploadCommand implements Callable<Integer> {
         }
     }
 
-    private int uploadOne(Job job, PrintWriter out, PrintWriter err) {
+    /** The secrets of the environment this command reads (a field so that tests can see what is read). */
+    static String env(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** Where one image goes, with which credentials (see --help: a SAS, a connection string, a key, Azure AD). */
+    Targets.Spec targetSpec(Job job) throws UsageError {
+        String url = job.to();
+        boolean sas = url != null && url.contains("sig=");
+        String cs = null;
+        String key = null;
+        if (!sas && auth != Auth.aad) {
+            cs = connectionString != null ? connectionString : env("AZURE_STORAGE_CONNECTION_STRING");
+            if (cs == null) {
+                key = env("AZURE_STORAGE_KEY");
+            }
+        }
+        if (url == null && cs == null) {
+            // --container/--name with a key or Azure AD: the account's public blob endpoint
+            String account = accountName != null ? accountName : env("AZURE_STORAGE_ACCOUNT");
+            if (account == null) {
+                throw new UsageError("--container and --name need a connection string (--connection-string or "
+                        + "AZURE_STORAGE_CONNECTION_STRING), or the account (--account-name or AZURE_STORAGE_ACCOUNT) "
+                        + "with AZURE_STORAGE_KEY or --auth aad");
+            }
+            if (!account.matches("[a-z0-9]{3,24}")) {
+                throw new UsageError("--account-name: '" + account + "' is not a storage account name (3 to 24 "
+                        + "lower-case letters and digits)");
+            }
+            url = "https://" + account + ".blob.core.windows.net/" + container + "/" + name;
+        }
+        return new Targets.Spec(url, cs, key, container, name,
+                auth == Auth.aad ? Targets.Auth.AAD : Targets.Auth.AUTO, job.managedDisk());
+    }
+
+    private UploadOutcome uploadOne(Job job, UploadOptions options, UploadStats stats, UploadProgress live,
+                                    PrintWriter out, PrintWriter err, boolean bulk) {
+        String shown = job.image().toString();
+        String dest = job.to() != null ? job.to() : container + "/" + name;
         String label = "vhdkit upload: " + job.image() + ": ";
         try {
             Inputs.requireReadable(job.image());
         } catch (IOException e) {
-            err.println("vhdkit upload: cannot read " + Inputs.reason(e));
-            return ExitCodes.UNREADABLE;
+            return failed(live, err, shown, dest, ExitCodes.UNREADABLE, null, "cannot read " + Inputs.reason(e));
         }
         // 1. the rules, before anything is sent
         if (!noValidate) {
@@ -349,100 +523,76 @@ final class UploadCommand implements Callable<Integer> {
             try {
                 problems = job.fromRaw() ? rawProblems(job.image()) : vhdProblems(job.image());
             } catch (FormatException e) {
-                err.println(label + e.getMessage());
-                return ExitCodes.FINDINGS;
+                return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, label + e.getMessage());
             } catch (IOException e) {
-                err.println("vhdkit upload: cannot read " + job.image() + ": " + Inputs.reason(e));
-                return ExitCodes.UNREADABLE;
+                return failed(live, err, shown, dest, ExitCodes.UNREADABLE, null, "cannot read " + job.image()
+                        + ": " + Inputs.reason(e));
             }
             if (!problems.isEmpty()) {
-                err.println(label + "refused, nothing was sent:");
-                problems.forEach(p -> err.println("  " + p));
-                err.println("  (--no-validate sends it anyway)");
-                return ExitCodes.FINDINGS;
+                StringBuilder m = new StringBuilder(label + "refused, nothing was sent:");
+                problems.forEach(p -> m.append("\n  ").append(p));
+                m.append("\n  (--no-validate sends it anyway)");
+                return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, m.toString());
             }
         }
-        // 2. the options
-        String cs = connectionString;
-        String key = null;
-        if (cs == null && auth != Auth.aad && (job.to() == null || !job.to().contains("sig="))) {
-            cs = System.getenv("AZURE_STORAGE_CONNECTION_STRING");
-            if (cs == null && job.to() != null) {
-                key = System.getenv("AZURE_STORAGE_KEY");
-            }
-        }
-        Targets.Spec targetSpec = new Targets.Spec(job.to(), cs, key, container, name,
-                auth == Auth.aad ? Targets.Auth.AAD : Targets.Auth.AUTO, job.managedDisk());
-        UploadOptions options;
+        // 2. the destination
+        Targets.Spec targetSpec;
         try {
-            PageChecksum pageChecksum = switch (checksum.toLowerCase(java.util.Locale.ROOT)) {
-                case "crc64" -> PageChecksum.CRC64;
-                case "md5" -> PageChecksum.MD5;
-                default -> throw new UsageError("--checksum must be crc64 or md5, not " + checksum);
-            };
-            options = UploadOptions.defaults().withThreads(threads).withChunkSize(chunkBytes())
-                    .withChecksum(pageChecksum)
-                    .withResume(resume, overwrite).withChecks(md5, verify).withJournal(journal)
-                    .withRetries(maxTries, Duration.ofSeconds(tryTimeout), Duration.ofMillis(retryDelayMs),
-                            Duration.ofSeconds(60));
-        } catch (IllegalArgumentException | UsageError e) {
-            err.println("vhdkit upload: " + e.getMessage());
-            return ExitCodes.USAGE;
+            targetSpec = targetSpec(job);
+        } catch (UsageError e) {
+            return failed(live, err, shown, dest, ExitCodes.USAGE, null, "vhdkit upload: " + e.getMessage());
         }
         // 3. the transfer
-        UploadStats stats = new UploadStats();
-        ProgressPrinter printer = null;
         try (UploadSource src = job.fromRaw() ? UploadSources.openRaw(job.image())
                 : UploadSources.openVhd(job.image())) {
             Target target = Targets.open(targetSpec, options.tryTimeout(), threads);
+            dest = target.display();
             if (md5 && target.managedDisk()) {
-                err.println("vhdkit upload: --md5 is impossible on a managed disk: its upload endpoint takes no "
-                        + "Content-MD5 (each Put Page still carries its own MD5)");
-                return ExitCodes.USAGE;
+                return failed(live, err, shown, dest, ExitCodes.USAGE, null, "vhdkit upload: --md5 is impossible "
+                        + "on a managed disk: its upload endpoint takes no Content-MD5 (each Put Page still carries "
+                        + "its own checksum)");
             }
-            out.println("uploading " + job.image() + " (" + src.description() + ", " + human(src.size()) + ") to "
-                    + target);
-            out.flush();
-            printer = ProgressPrinter.start(progress, progressInterval, stats, err);
+            if (!bulk && format == OutputFormat.text) {
+                live.println(out, "uploading " + job.image() + " (" + src.description() + ", " + human(src.size())
+                        + ") to " + target);
+            }
             UploadResult r = Uploader.upload(src, target, options, stats);
-            printer.stop();
-            summary(r, out);
-            return ExitCodes.OK;
+            if (!bulk && format == OutputFormat.text) {
+                live.println(out, summary(r));
+            }
+            return UploadOutcome.of(shown, dest, ExitCodes.OK, r.stats(), null).withChecks(r.md5(), r.verified());
         } catch (UploadException e) {
-            stop(printer);
-            err.println(label + e.getMessage());
             debug(e, err);
-            return switch (e.kind()) {
+            int code = switch (e.kind()) {
                 case REFUSED -> ExitCodes.FINDINGS;
                 case AUTH -> AUTH;
                 case TRANSFER -> TRANSFER;
             };
+            return failed(live, err, shown, dest, code, stats, label + e.getMessage());
         } catch (FormatException e) {
-            stop(printer);
-            err.println(label + e.getMessage());
-            return ExitCodes.FINDINGS;
+            return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, label + e.getMessage());
         } catch (IOException e) {
-            stop(printer);
-            err.println("vhdkit upload: cannot read " + job.image() + ": " + Secrets.redact(Inputs.reason(e)));
-            return ExitCodes.UNREADABLE;
+            return failed(live, err, shown, dest, ExitCodes.UNREADABLE, stats, "cannot read " + job.image() + ": "
+                    + Inputs.reason(e));
         } catch (InterruptedException e) {
-            stop(printer);
             Thread.currentThread().interrupt();
-            err.println(label + "interrupted; run again with --resume to continue");
-            return TRANSFER;
+            return failed(live, err, shown, dest, TRANSFER, stats, label + "interrupted; run again with --resume "
+                    + "to continue");
         } catch (RuntimeException e) {
-            stop(printer);
             // the SDK throws unchecked exceptions; never let a secret through
-            err.println(label + "failed: " + Secrets.redact(String.valueOf(e.getMessage())));
             debug(e, err);
-            return TRANSFER;
+            return failed(live, err, shown, dest, TRANSFER, stats, label + "failed: "
+                    + String.valueOf(e.getMessage()));
         }
     }
 
-    private static void stop(ProgressPrinter p) {
-        if (p != null) {
-            p.stop();
-        }
+    /** Prints why an image was not uploaded (redacted) and gives its outcome. */
+    private static UploadOutcome failed(UploadProgress live, PrintWriter err, String image, String dest, int exit,
+                                        UploadStats stats, String message) {
+        String m = Secrets.redact(message.startsWith("vhdkit upload") ? message : "vhdkit upload: " + message);
+        live.println(err, m);
+        String error = m.startsWith("vhdkit upload: ") ? m.substring("vhdkit upload: ".length()) : m;
+        return UploadOutcome.of(image, dest, exit, stats == null ? null : stats.snapshot(), error);
     }
 
     private static void debug(Throwable e, PrintWriter err) {
@@ -493,24 +643,27 @@ final class UploadCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void summary(UploadResult r, PrintWriter out) {
+    private static String summary(UploadResult r) {
         UploadStats.Snapshot s = r.stats();
-        out.printf(Locale.ROOT, "uploaded %s: %s in %.1f s%n", r.destination(), human(s.total()), s.seconds());
-        out.printf(Locale.ROOT, "  read %s, sent %s in %d requests, skipped %s of zeros (%s never read)%s%s%n",
-                human(s.read()), human(s.sent()), s.requests(), human(s.skipped()), human(s.holes()),
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "uploaded %s: %s in %.1f s%n", r.destination(), human(s.total()),
+                s.seconds()));
+        b.append(String.format(Locale.ROOT, "  read %s, sent %s in %d requests, skipped %s of zeros (%s never "
+                + "read)%s%s%n", human(s.read()), human(s.sent()), s.requests(), human(s.skipped()), human(s.holes()),
                 s.cleared() > 0 ? ", cleared " + human(s.cleared()) : "",
-                s.resumed() > 0 ? ", " + human(s.resumed()) + " already there (resumed)" : "");
-        out.printf(Locale.ROOT, "  %.1f MB/s sent, %.1f MB/s of disk%s%n", s.sent() / 1e6 / s.seconds(),
+                s.resumed() > 0 ? ", " + human(s.resumed()) + " already there (resumed)" : ""));
+        b.append(String.format(Locale.ROOT, "  %.1f MB/s sent, %.1f MB/s of disk%s", s.sent() / 1e6 / s.seconds(),
                 (s.total() - s.resumed()) / 1e6 / s.seconds(),
                 s.retries() > 0 ? String.format(Locale.ROOT, "; %d retries, %d throttled, in flight down to %d",
-                        s.retries(), s.throttles(), r.lowestLimit()) : "");
+                        s.retries(), s.throttles(), r.lowestLimit()) : ""));
         if (r.md5() != null) {
-            out.println("  Content-MD5 " + r.md5());
+            b.append(String.format("%n  Content-MD5 ")).append(r.md5());
         }
         if (r.verified() >= 0) {
-            out.println("  verified: " + r.verified() + " chunks read back and equal to the image");
+            b.append(String.format("%n  verified: ")).append(r.verified()).append(" chunks read back and equal to "
+                    + "the image");
         }
-        out.flush();
+        return b.toString();
     }
 
     static String human(long bytes) {
@@ -525,77 +678,5 @@ final class UploadCommand implements Callable<Integer> {
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    /** Progress: a live line on a terminal, a plain line every few seconds otherwise. */
-    static final class ProgressPrinter {
-        private final Thread thread;
-        private final boolean tty;
-        private final PrintWriter err;
-        private volatile boolean running = true;
-
-        private ProgressPrinter(boolean tty, double interval, UploadStats stats, PrintWriter err) {
-            this.tty = tty;
-            this.err = err;
-            this.thread = new Thread(() -> loop(interval, stats), "vhdkit-progress");
-            thread.setDaemon(true);
-        }
-
-        static ProgressPrinter start(Progress mode, double interval, UploadStats stats, PrintWriter err) {
-            boolean tty = switch (mode) {
-                case tty -> true;
-                case auto -> System.console() != null && !"dumb".equals(System.getenv("TERM"));
-                default -> false;
-            };
-            ProgressPrinter p = new ProgressPrinter(tty, tty ? 0.25 : interval, stats, err);
-            if (mode != Progress.none) {
-                p.thread.start();
-            }
-            return p;
-        }
-
-        private void loop(double interval, UploadStats stats) {
-            long sleep = (long) Math.max(50, interval * 1000);
-            while (running) {
-                try {
-                    Thread.sleep(sleep);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (!running) {
-                    return;
-                }
-                UploadStats.Snapshot s = stats.snapshot();
-                double rate = s.sent() / 1e6 / Math.max(1e-3, s.seconds());
-                double doneRate = (s.done() - s.resumed()) / Math.max(1e-3, s.seconds());
-                long left = s.total() - s.done();
-                String eta = doneRate > 0 ? String.format(Locale.ROOT, "%.0f s", left / doneRate) : "?";
-                String line = String.format(Locale.ROOT, "%5.1f%%  %s of %s  sent %s  skipped %s  %.1f MB/s  ETA %s",
-                        s.total() == 0 ? 0 : 100.0 * s.done() / s.total(), human(s.done()), human(s.total()),
-                        human(s.sent()), human(s.skipped()), rate, eta);
-                synchronized (err) {
-                    if (tty) {
-                        err.print("\r" + line + "   ");
-                    } else {
-                        err.println("progress: " + line);
-                    }
-                    err.flush();
-                }
-            }
-        }
-
-        void stop() {
-            running = false;
-            thread.interrupt();
-            try {
-                thread.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (tty && thread.getState() != Thread.State.NEW) {
-                err.print("\r\033[K");
-                err.flush();
-            }
-        }
     }
 }

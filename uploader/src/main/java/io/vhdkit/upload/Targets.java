@@ -9,6 +9,7 @@ import com.azure.storage.blob.specialized.SpecializedBlobClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import io.vhdkit.upload.http.PooledHttpClient;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -67,13 +68,8 @@ public final class Targets {
      */
     public static Target open(Spec spec, Duration tryTimeout, int connections) throws UploadException {
         ensureCommonPoolThreads();
-        HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1))
-                .connectionTimeout(Duration.ofSeconds(20))
-                .writeTimeout(tryTimeout)
-                .responseTimeout(tryTimeout)
-                .readTimeout(tryTimeout)
-                .build();
+        StartupTiming.mark("building the destination clients");
+        HttpClient http = httpClient(tryTimeout, connections);
         SpecializedBlobClientBuilder data = builder(spec, http).addPolicy(new PageChecksum.Crc64Policy());
         SpecializedBlobClientBuilder control = builder(spec, http);
         int trySeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toSeconds()));
@@ -88,9 +84,71 @@ public final class Targets {
             throw new UploadException(UploadException.Kind.REFUSED, "cannot use the destination "
                     + describe(spec) + ": " + e.getMessage(), e);
         }
+        StartupTiming.mark("destination clients built");
         String display = Secrets.withoutQuery(controlClient.getBlobUrl());
         boolean managed = spec.managedDisk() != null ? spec.managedDisk() : isManagedDiskHost(display);
         return new Target(dataClient, controlClient, display, managed);
+    }
+
+    /**
+     * Does, on the calling thread and with no network traffic worth the name, the one-time work of the first upload:
+     * loads and initializes the SDK's clients, REST proxies, pipeline policies, serializers and this package's
+     * transport, by building a client for an unused loopback port and sending one Put Page that is refused there.
+     * The CLI runs it on a background thread while it parses the command line and validates the image, so that the
+     * real {@link #open} and first Put Page find everything ready. Never throws.
+     */
+    public static void prewarm() {
+        if (!ownTransport()) {
+            return;   // through a proxy even a refused loopback request would go out
+        }
+        try {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();   // closed again: a request to it is refused at once
+            }
+            Target t = open(new Spec("http://127.0.0.1:" + port + "/devstoreaccount1/warm/up.vhd?sv=2021-06-08&sp=rw"
+                    + "&sig=prewarm", null, null, null, null, Auth.AUTO, false), Duration.ofSeconds(5), 1);
+            java.nio.ByteBuffer page = java.nio.ByteBuffer.allocateDirect(512);
+            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+            for (int i = 0; i < 64; i++) {
+                // gets the checksum loop compiled before the first chunk: interpreted it runs at a few MB/s
+                Crc64.of(chunk);
+                Zeros.isAllZero(chunk);
+            }
+            com.azure.storage.blob.options.PageBlobUploadPagesOptions o =
+                    new com.azure.storage.blob.options.PageBlobUploadPagesOptions(
+                            new com.azure.storage.blob.models.PageRange().setStart(0).setEnd(511),
+                            com.azure.core.util.BinaryData.fromByteBuffer(page));
+            t.data().uploadPagesWithResponse(o, Duration.ofSeconds(5), new com.azure.core.util.Context(
+                    PageChecksum.CONTEXT_KEY, PageChecksum.crc64(page)));
+        } catch (Throwable expected) {
+            // refused: that was the point
+        }
+    }
+
+    /** The environment variable that chooses the HTTP transport: {@code vhdkit} (default) or {@code jdk}. */
+    public static final String TRANSPORT_ENV = "VHDKIT_HTTP";
+
+    /**
+     * The transport: vhdkit's own {@link PooledHttpClient} (one gathering write per Put Page from the chunk's direct
+     * buffer, a keep-alive pool sized to the concurrency), or the JDK HttpClient through azure-core's adapter when a
+     * proxy is configured (ours does not go through proxies) or {@value #TRANSPORT_ENV}=jdk asks for it.
+     */
+    static HttpClient httpClient(Duration tryTimeout, int connections) {
+        if (!ownTransport()) {
+            return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1))
+                    .connectionTimeout(Duration.ofSeconds(20))
+                    .writeTimeout(tryTimeout)
+                    .responseTimeout(tryTimeout)
+                    .readTimeout(tryTimeout)
+                    .build();
+        }
+        return new PooledHttpClient(Duration.ofSeconds(20), tryTimeout, connections + 2);
+    }
+
+    private static boolean ownTransport() {
+        return !"jdk".equalsIgnoreCase(System.getenv(TRANSPORT_ENV)) && !PooledHttpClient.proxyConfigured();
     }
 
     /** Managed-disk upload endpoints are {@code md-impexp-...} / {@code md-...} blob hosts. */

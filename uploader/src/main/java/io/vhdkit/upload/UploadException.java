@@ -38,11 +38,15 @@ public class UploadException extends IOException {
     /** A cause whose message and string form are redacted, with the original stack trace. */
     static final class Redacted extends RuntimeException {
         Redacted(Throwable t) {
-            super(t.getClass().getName() + ": " + Secrets.redact(String.valueOf(t.getMessage())), null, false, true);
+            this(t, 0);
+        }
+
+        // the cause goes through the constructor: once a Throwable's cause is set (even to null), initCause throws
+        private Redacted(Throwable t, int depth) {
+            super(t.getClass().getName() + ": " + Secrets.redact(String.valueOf(t.getMessage())),
+                    t.getCause() != null && t.getCause() != t && depth < 16 ? new Redacted(t.getCause(), depth + 1)
+                            : null, false, true);
             setStackTrace(t.getStackTrace());
-            if (t.getCause() != null && t.getCause() != t) {
-                initCause(new Redacted(t.getCause()));
-            }
         }
 
         @Override

@@ -40,6 +40,19 @@ public final class UploadStats {
         public long done() {
             return sent + skipped + cleared + resumed;
         }
+
+        /** The sum of two uploads' counters (several images at once); the longer time, the limits added. */
+        public Snapshot plus(Snapshot o) {
+            return new Snapshot(total + o.total, read + o.read, sent + o.sent, skipped + o.skipped, holes + o.holes,
+                    cleared + o.cleared, resumed + o.resumed, requests + o.requests, retries + o.retries,
+                    throttles + o.throttles, limit + o.limit, Math.max(seconds, o.seconds));
+        }
+
+        /** The same counters over another span of time (the wall time of several uploads). */
+        public Snapshot withSeconds(double s) {
+            return new Snapshot(total, read, sent, skipped, holes, cleared, resumed, requests, retries, throttles,
+                    limit, s);
+        }
     }
 
     public Snapshot snapshot() {

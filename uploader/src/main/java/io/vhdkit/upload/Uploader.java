@@ -11,7 +11,6 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlobType;
 import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.models.PageRangeItem;
-import com.azure.storage.blob.options.BlobDownloadContentOptions;
 import com.azure.storage.blob.options.ListPageRangesOptions;
 import com.azure.storage.blob.options.PageBlobCreateOptions;
 import com.azure.storage.blob.options.PageBlobUploadPagesOptions;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.List;
@@ -60,6 +58,7 @@ public final class Uploader {
     private final AdaptiveLimit limit;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private Journal journal;
+    private Path journalPath;
 
     private Uploader(UploadSource source, Target target, UploadOptions options, UploadStats stats) {
         this.source = source;
@@ -91,10 +90,12 @@ public final class Uploader {
         }
         int chunkSize = options.chunkSize();
         String identity = source.identity().compact(chunkSize);
+        journalPath = options.journal() != null ? options.journal() : Journal.defaultPath(target.display());
+        StartupTiming.mark("upload starting");
         BlobProperties props = properties();
         boolean fresh = prepareBlob(props, size, identity);
+        StartupTiming.mark("destination checked");
 
-        Path journalPath = options.journal() != null ? options.journal() : Journal.defaultPath(target.display());
         Journal.State prior = options.resume() && !fresh ? Journal.read(journalPath) : null;
         if (prior != null && !(prior.source().equals(source.identity()) && prior.chunkSize() == chunkSize
                 && prior.destination().equals(target.display()))) {
@@ -154,7 +155,7 @@ public final class Uploader {
                 }
                 if (whole == null && !source.sequentialOnly()) {
                     // read, zero scan, checksum and send all in a worker: the reads run in parallel too
-                    byte[] buf = buffers.take();
+                    ByteBuffer buf = buffers.take();
                     try {
                         submit(pool, outstanding, () -> {
                             try {
@@ -169,17 +170,16 @@ public final class Uploader {
                     }
                     continue;
                 }
-                byte[] buf = buffers.take();
+                ByteBuffer buf = buffers.take();
                 boolean handedOver = false;
                 try {
-                    source.read(c.offset(), ByteBuffer.wrap(buf, 0, c.length()));
-                    stats.read.add(c.length());
+                    readChunk(c, buf);
                     if (whole != null) {
-                        whole.update(buf, 0, c.length());
+                        whole.update(buf.duplicate());
                     }
                     if (already) {
                         stats.resumed.add(c.length());
-                    } else if (Zeros.isAllZero(buf, 0, c.length())) {
+                    } else if (Zeros.isAllZero(buf)) {
                         if (overlaps(existing, c)) {
                             submit(pool, outstanding, () -> clear(c));
                         } else {
@@ -220,7 +220,15 @@ public final class Uploader {
             md5 = Base64.getEncoder().encodeToString(whole.digest());
             storeMd5(md5);
         }
-        long verified = options.verify() ? verify(plan) : -1;
+        long verified = -1;
+        if (options.verify()) {
+            try {
+                verified = Verifier.verify(source, target, plan, existingRanges(size), options);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                journal.close(); // kept: what it records was acknowledged; --overwrite starts over
+                throw e;
+            }
+        }
         journal.finish();
         return new UploadResult(target.display(), stats.snapshot(), md5, verified, limit.lowest());
     }
@@ -299,6 +307,13 @@ public final class Uploader {
     }
 
     private void create(long size, String identity, boolean overwrite) throws UploadException {
+        // a journal of an earlier blob at this place must never vouch for chunks of the new one, even if we die here
+        try {
+            Journal.discard(journalPath);
+        } catch (IOException e) {
+            throw new UploadException(UploadException.Kind.TRANSFER, "cannot remove the old resume journal "
+                    + journalPath + ": " + e.getMessage(), e);
+        }
         PageBlobCreateOptions o = new PageBlobCreateOptions(size)
                 .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
                 .setMetadata(Map.of(META_SOURCE, identity));
@@ -382,31 +397,44 @@ public final class Uploader {
         }
     }
 
-    private void put(Chunk c, byte[] buf) throws Exception {
+    /** Sends a chunk's bytes: {@code buf} from 0 to its limit (read-only views of it go to the transport). */
+    private void put(Chunk c, ByteBuffer buf) throws Exception {
         PageBlobUploadPagesOptions o = new PageBlobUploadPagesOptions(range(c),
-                BinaryData.fromByteBuffer(ByteBuffer.wrap(buf, 0, c.length())));
+                BinaryData.fromByteBuffer(buf.asReadOnlyBuffer()));
         Context context = Context.NONE;
         if (options.checksum() == PageChecksum.MD5) {
-            o.setContentMd5(PageChecksum.md5(buf, c.length()));
+            o.setContentMd5(PageChecksum.md5(buf));
         } else {
-            context = new Context(PageChecksum.CONTEXT_KEY, PageChecksum.crc64(buf, c.length()));
+            context = new Context(PageChecksum.CONTEXT_KEY, PageChecksum.crc64(buf));
         }
         Context ctx = context;
+        StartupTiming.firstPutPage();
         request(c, () -> target.data().uploadPagesWithResponse(o, options.tryTimeout(), ctx));
         stats.sent.add(c.length());
     }
 
     /** Reads a chunk and sends it, clears it, or skips it when it is all zeros (in a worker thread). */
-    private void readAndSend(Chunk c, byte[] buf, List<Extent> existing) throws Exception {
-        source.read(c.offset(), ByteBuffer.wrap(buf, 0, c.length()));
-        stats.read.add(c.length());
-        if (!Zeros.isAllZero(buf, 0, c.length())) {
+    private void readAndSend(Chunk c, ByteBuffer buf, List<Extent> existing) throws Exception {
+        readChunk(c, buf);
+        if (!Zeros.isAllZero(buf)) {
             put(c, buf);
         } else if (overlaps(existing, c)) {
             clear(c);
         } else {
             stats.zeros.add(c.length());
         }
+    }
+
+    /** Fills {@code buf} with the chunk's bytes: afterwards its position is 0 and its limit the chunk's length. */
+    private void readChunk(Chunk c, ByteBuffer buf) throws IOException {
+        buf.clear().limit(c.length());
+        source.read(c.offset(), buf);
+        buf.flip();
+        if (buf.limit() != c.length()) {
+            throw new IOException("short read of " + source.name() + " at " + c.offset() + ": " + buf.limit()
+                    + " of " + c.length() + " bytes");
+        }
+        stats.read.add(c.length());
     }
 
     private void clear(Chunk c) throws Exception {
@@ -423,7 +451,7 @@ public final class Uploader {
         for (int attempt = 1; ; attempt++) {
             limit.acquire();
             try {
-                call.run();
+                options.budget().run(call); // bulk upload: a slot of the budget shared by every image
                 limit.onSuccess();
                 stats.requests.increment();
                 stats.limit = limit.current();
@@ -537,33 +565,6 @@ public final class Uploader {
         } catch (BlobStorageException e) {
             throw serviceError("cannot store the Content-MD5", e);
         }
-    }
-
-    /** Reads back every chunk that may hold data and compares it with the source; checks holes hold no data. */
-    private long verify(ChunkPlan plan) throws IOException {
-        List<Extent> ranges = existingRanges(plan.size());
-        long n = 0;
-        for (Chunk c : plan.chunks()) {
-            if (c.hole() && ranges != null && !overlaps(ranges, c)) {
-                continue;
-            }
-            byte[] want = new byte[c.length()];
-            source.read(c.offset(), ByteBuffer.wrap(want));
-            byte[] got;
-            try {
-                got = target.control().downloadContentWithResponse(new BlobDownloadContentOptions()
-                        .setRange(new BlobRange(c.offset(), (long) c.length())), null, Context.NONE)
-                        .getValue().toBytes();
-            } catch (BlobStorageException e) {
-                throw serviceError("cannot read back bytes " + c.offset() + "-" + (c.end() - 1), e);
-            }
-            if (!Arrays.equals(want, got)) {
-                throw new UploadException(UploadException.Kind.TRANSFER, "verification failed: bytes " + c.offset()
-                        + "-" + (c.end() - 1) + " of " + target.display() + " differ from the source");
-            }
-            n++;
-        }
-        return n;
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -67,7 +67,7 @@ public final class DiskImage implements Closeable {
         this.findings = List.copyOf(findings);
     }
 
-    /** Opens a VHD (fixed, dynamic or a differencing chain) or a VHDX read-only. */
+    /** Opens a VHD or a VHDX (fixed, dynamic, or a differencing chain) read-only. */
     public static DiskImage open(Path path) throws IOException {
         if (isVhdx(path)) {
             VhdxDisk vhdx = VhdxDisk.open(path);

@@ -50,28 +50,9 @@ record KeyNode(Cell cell, int flags, long lastWritten, int parent, int subkeyCou
     /** Reads the key node at {@code offset}, which the field {@code from} points to. */
     static KeyNode read(Cells cells, int offset, io.vhdkit.format.FieldRef from) throws IOException {
         Cell cell = cells.cell(offset, STRUCTURE, from);
-        if (cell.dataLength() < OFFSET_NAME) {
-            throw Cells.corrupt(cell, "cell size", -4, Integer.toString(-(cell.dataLength() + 4)),
-                    "at most -" + (OFFSET_NAME + 4) + " (a key node is " + OFFSET_NAME + " bytes and its name)");
-        }
-        ByteBuffer b = cells.read(cell, 0, OFFSET_NAME);
-        int signature = Short.toUnsignedInt(b.getShort(OFFSET_SIGNATURE));
-        if (signature != SIGNATURE) {
-            throw Cells.corrupt(cell, "signature", OFFSET_SIGNATURE,
-                    Regf.signature(signature & 0xFF, signature >>> 8), "\"nk\"");
-        }
+        ByteBuffer b = NamedCell.fixedPart(cells, cell, STRUCTURE, SIGNATURE, OFFSET_NAME);
         int flags = Short.toUnsignedInt(b.getShort(OFFSET_FLAGS));
-        int nameLength = Short.toUnsignedInt(b.getShort(OFFSET_NAME_LENGTH));
-        if (nameLength > cell.dataLength() - OFFSET_NAME) {
-            throw Cells.corrupt(cell, "name length", OFFSET_NAME_LENGTH, Integer.toString(nameLength),
-                    "at most " + (cell.dataLength() - OFFSET_NAME) + " (the rest of the cell)");
-        }
-        boolean compressed = (flags & FLAG_COMP_NAME) != 0;
-        if (!compressed && nameLength % 2 != 0) {
-            throw Cells.corrupt(cell, "name length", OFFSET_NAME_LENGTH, Integer.toString(nameLength),
-                    "even (a UTF-16LE name)");
-        }
-        String name = Regf.name(cells.read(cell, OFFSET_NAME, nameLength), compressed);
+        String name = NamedCell.name(cells, cell, b, OFFSET_NAME_LENGTH, OFFSET_NAME, (flags & FLAG_COMP_NAME) != 0);
         return new KeyNode(cell, flags, b.getLong(OFFSET_LAST_WRITTEN), b.getInt(OFFSET_PARENT),
                 b.getInt(OFFSET_SUBKEY_COUNT), b.getInt(OFFSET_SUBKEY_LIST), b.getInt(OFFSET_VALUE_COUNT),
                 b.getInt(OFFSET_VALUE_LIST), b.getInt(OFFSET_SECURITY), b.getInt(OFFSET_CLASS_NAME),

@@ -36,28 +36,9 @@ record ValueKey(Cell cell, int rawSize, int dataOffset, int type, int flags, Str
     /** Reads the key value at {@code offset}, which the field {@code from} points to. */
     static ValueKey read(Cells cells, int offset, FieldRef from) throws IOException {
         Cell cell = cells.cell(offset, STRUCTURE, from);
-        if (cell.dataLength() < OFFSET_NAME) {
-            throw Cells.corrupt(cell, "cell size", -4, Integer.toString(-(cell.dataLength() + 4)),
-                    "at most -" + (OFFSET_NAME + 4) + " (a key value is " + OFFSET_NAME + " bytes and its name)");
-        }
-        ByteBuffer b = cells.read(cell, 0, OFFSET_NAME);
-        int signature = Short.toUnsignedInt(b.getShort(OFFSET_SIGNATURE));
-        if (signature != SIGNATURE) {
-            throw Cells.corrupt(cell, "signature", OFFSET_SIGNATURE,
-                    Regf.signature(signature & 0xFF, signature >>> 8), "\"vk\"");
-        }
+        ByteBuffer b = NamedCell.fixedPart(cells, cell, STRUCTURE, SIGNATURE, OFFSET_NAME);
         int flags = Short.toUnsignedInt(b.getShort(OFFSET_FLAGS));
-        int nameLength = Short.toUnsignedInt(b.getShort(OFFSET_NAME_LENGTH));
-        if (nameLength > cell.dataLength() - OFFSET_NAME) {
-            throw Cells.corrupt(cell, "name length", OFFSET_NAME_LENGTH, Integer.toString(nameLength),
-                    "at most " + (cell.dataLength() - OFFSET_NAME) + " (the rest of the cell)");
-        }
-        boolean compressed = (flags & FLAG_COMP_NAME) != 0;
-        if (!compressed && nameLength % 2 != 0) {
-            throw Cells.corrupt(cell, "name length", OFFSET_NAME_LENGTH, Integer.toString(nameLength),
-                    "even (a UTF-16LE name)");
-        }
-        String name = Regf.name(cells.read(cell, OFFSET_NAME, nameLength), compressed);
+        String name = NamedCell.name(cells, cell, b, OFFSET_NAME_LENGTH, OFFSET_NAME, (flags & FLAG_COMP_NAME) != 0);
         return new ValueKey(cell, b.getInt(OFFSET_DATA_SIZE), b.getInt(OFFSET_DATA_OFFSET), b.getInt(OFFSET_TYPE),
                 flags, name);
     }

@@ -143,16 +143,17 @@ class VhdxDiskTest {
     }
 
     @Test
-    void aPendingLogIsRefused() {
+    void aLogGuidWithoutAValidLogIsRefused() {
         byte[] b = bytes("small.vhdx");
         for (int h : new int[] {H1, H2}) {
             le(b).putLong(h + VhdxHeader.OFFSET_LOG_GUID, 0x1122334455667788L);
             resealHeader(b, h);
         }
-        FormatException e = assertThrows(UnsupportedFormatException.class, () -> open(b));
-        assertTrue(e.getMessage().contains("the VHDX log is not empty"), e.getMessage());
+        FormatException e = assertThrows(CorruptFormatException.class, () -> open(b));
+        assertTrue(e.getMessage().contains("holds no valid, complete sequence of entries"), e.getMessage());
         assertTrue(e.getMessage().contains("qemu-img check -r all"), e.getMessage());
         assertEquals("log guid", e.where().field());
+        assertEquals(H2 + VhdxHeader.OFFSET_LOG_GUID, e.where().offset()); // the current header: qemu-img wrote it last
     }
 
     @Test
@@ -189,8 +190,8 @@ class VhdxDiskTest {
 
         byte[] c = good.clone();
         le(c).putInt(item(c, VhdxDisk.FILE_PARAMETERS) + 4, 2);
-        e = assertThrows(UnsupportedFormatException.class, () -> open(c));
-        assertTrue(e.getMessage().contains("differencing VHDX (HasParent)"), e.getMessage());
+        e = assertThrows(CorruptFormatException.class, () -> open(c));
+        assertTrue(e.getMessage().contains("differencing VHDX (HasParent) without a parent locator"), e.getMessage());
 
         byte[] d = good.clone();
         le(d).putLong(item(d, VhdxDisk.VIRTUAL_DISK_SIZE), 65L << 40);

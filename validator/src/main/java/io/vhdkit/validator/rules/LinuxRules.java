@@ -350,6 +350,38 @@ final class LinuxRules {
 
     // ---------------------------------------------------------------------------------------------------------------
 
+    /**
+     * The other side of the evidence rules, for {@code azure-specialized}: Azure attaches a specialized OS disk as it
+     * is, without provisioning it (no ovf-env.xml, no admin user, no SSH key is made), so a disk that was deprovisioned
+     * boots with no account to log in to and an agent waiting for provisioning data that never comes.
+     */
+    static final class Deprovisioned extends BaseRule {
+        private final List<BaseRule> evidence = List.of(new WaagentState(), new MachineId(), new UserCredentials());
+
+        Deprovisioned() {
+            super("linux/deprovisioned", Scope.LINUX, "An OS disk attached as it is (azure-specialized) was not "
+                    + "deprovisioned: it keeps the agent's state, its machine ID or a user who can log in",
+                    "attach the disk as it was before `waagent -deprovision+user`, or capture this one as a "
+                    + "generalized image (validate it with --profile azure-generalized) and create VMs from the "
+                    + "image, which provisions a new admin user", null, Severity.ERROR, null);
+        }
+
+        @Override
+        public List<Hit> check(ImageContext ctx) throws IOException {
+            for (BaseRule r : evidence) {
+                if (r.check(ctx).stream().anyMatch(h -> h.severity() != Severity.INFO)) {
+                    return List.of();
+                }
+            }
+            return List.of(Hit.at("/etc/passwd", "this OS disk was deprovisioned: /var/lib/waagent holds no "
+                    + "provisioning state, /etc/machine-id is empty and no user has a password or authorized SSH "
+                    + "keys. Azure does not provision a specialized disk, so the VM would boot with no account to "
+                    + "log in to"));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
     static final class CloudInitState extends BaseRule {
         CloudInitState() {
             super("linux/cloud-init-state", Scope.LINUX, "cloud-init's cache of a previous instance is gone "

@@ -25,6 +25,7 @@ public final class Rules {
                 new LinuxRules.SshHostKeys(),
                 new LinuxRules.ShellHistory(),
                 new LinuxRules.UserCredentials(),
+                new LinuxRules.Deprovisioned(),
                 new LinuxRules.CloudInitState(),
                 new LinuxRules.AgentMissing(),
                 new LinuxRules.Swap(),

@@ -44,7 +44,7 @@ final class WindowsRules {
     }
 
     /** win/image-state: Sysprep's ImageState is what the profile needs. */
-    static final class ImageState extends BaseRule {
+    static final class ImageState extends FileRule {
         ImageState() {
             super("win/image-state", Scope.WINDOWS, "Windows is generalized for azure-generalized "
                             + "(ImageState IMAGE_STATE_GENERALIZE_RESEAL_TO_OOBE in the registry and State.ini), and "
@@ -53,11 +53,7 @@ final class WindowsRules {
         }
 
         @Override
-        public List<Hit> check(ImageContext ctx) throws IOException {
-            Optional<Hit> locked = locked(ctx);
-            if (locked.isPresent()) {
-                return List.of(locked.get());
-            }
+        List<Hit> checkFiles(ImageContext ctx) throws IOException {
             WindowsState s = WindowsState.of(ctx);
             Optional<String> value = s.decidingValue();
             List<Hit> out = new ArrayList<>();
@@ -177,7 +173,7 @@ final class WindowsRules {
     }
 
     /** win/state-mismatch: the registry and State.ini agree, and the registry can be trusted. */
-    static final class StateMismatch extends BaseRule {
+    static final class StateMismatch extends FileRule {
         StateMismatch() {
             super("win/state-mismatch", Scope.WINDOWS, "The registry's ImageState and State.ini's agree, read from a "
                             + "SOFTWARE hive that is clean or whose logs replayed",
@@ -186,11 +182,7 @@ final class WindowsRules {
         }
 
         @Override
-        public List<Hit> check(ImageContext ctx) throws IOException {
-            Optional<Hit> locked = locked(ctx);
-            if (locked.isPresent()) {
-                return List.of(locked.get());
-            }
+        List<Hit> checkFiles(ImageContext ctx) throws IOException {
             WindowsState s = WindowsState.of(ctx);
             String ini = s.stateIniValue() == null ? (s.stateIniPresent() ? WindowsState.STATE_INI
                     + " holds no ImageState" : "there is no " + WindowsState.STATE_INI)
@@ -248,7 +240,7 @@ final class WindowsRules {
     }
 
     /** win/unattend-present: no answer file that Windows Setup reads before Azure's. */
-    static final class UnattendPresent extends BaseRule {
+    static final class UnattendPresent extends FileRule {
         static final String PANTHER = "/Windows/Panther";
         static final String PANTHER_UNATTEND = "/Windows/Panther/Unattend";
         static final String SYSPREP_DIR = "/Windows/System32/Sysprep";
@@ -263,11 +255,7 @@ final class WindowsRules {
         }
 
         @Override
-        public List<Hit> check(ImageContext ctx) throws IOException {
-            Optional<Hit> locked = locked(ctx);
-            if (locked.isPresent()) {
-                return List.of(locked.get());
-            }
+        List<Hit> checkFiles(ImageContext ctx) throws IOException {
             WindowsFacts w = WindowsFacts.of(ctx);
             List<Hit> out = new ArrayList<>();
             Optional<Hive> system = w.hive(WindowsFacts.SYSTEM);
@@ -331,7 +319,7 @@ final class WindowsRules {
     }
 
     /** win/cdrom-disabled: the CD/DVD driver that reads Azure's answer ISO is enabled. */
-    static final class CdromDisabled extends BaseRule {
+    static final class CdromDisabled extends FileRule {
         static final String CDROM = "CurrentControlSet\\Services\\cdrom";
         static final String POLICY = "Policies\\Microsoft\\Windows\\RemovableStorageDevices";
         /** The CD and DVD device class (GUID_DEVCLASS_CDROM). */
@@ -346,11 +334,7 @@ final class WindowsRules {
         }
 
         @Override
-        public List<Hit> check(ImageContext ctx) throws IOException {
-            Optional<Hit> locked = locked(ctx);
-            if (locked.isPresent()) {
-                return List.of(locked.get());
-            }
+        List<Hit> checkFiles(ImageContext ctx) throws IOException {
             WindowsFacts w = WindowsFacts.of(ctx);
             List<Hit> out = new ArrayList<>();
             Optional<Hive> system = w.hive(WindowsFacts.SYSTEM);
@@ -435,10 +419,27 @@ final class WindowsRules {
     }
 
     /**
-     * A Windows system volume encrypted with BitLocker cannot be checked: a warning that says so and points to
-     * win/bitlocker, whose error fails the image (the OS state is unknown).
+     * A rule that reads the Windows volume's files. A system volume encrypted with BitLocker cannot be read: such a
+     * rule then reports one warning that says so and points to win/bitlocker, whose error fails the image (the OS
+     * state is unknown).
      */
-    static Optional<Hit> locked(ImageContext ctx) throws IOException {
+    abstract static class FileRule extends BaseRule {
+        FileRule(String id, Scope scope, String title, String fix, Severity generalized, Severity specialized,
+                 Severity dataDisk) {
+            super(id, scope, title, fix, generalized, specialized, dataDisk);
+        }
+
+        @Override
+        public final List<Hit> check(ImageContext ctx) throws IOException {
+            Optional<Hit> locked = locked(ctx);
+            return locked.isPresent() ? List.of(locked.get()) : checkFiles(ctx);
+        }
+
+        /** The check proper, on a readable volume. */
+        abstract List<Hit> checkFiles(ImageContext ctx) throws IOException;
+    }
+
+    private static Optional<Hit> locked(ImageContext ctx) throws IOException {
         Optional<WindowsFacts.Encrypted> e = WindowsFacts.of(ctx).encryptedSystemVolume();
         return e.map(v -> new Hit("could not check: the Windows system volume " + v.volume().id() + " is encrypted "
                 + "with BitLocker, so its files cannot be read offline (see win/bitlocker)", null, Severity.WARNING,
