@@ -63,6 +63,12 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
+    @Option(names = "--no-sync", description = "Do not wait for OUT to reach the disk: skip the fsync before the "
+            + "rename (faster by the time the disk takes to write the data; a power loss or crash of the machine "
+            + "soon after may leave OUT incomplete, while a killed vhdkit still never does). By default OUT is "
+            + "forced to disk first.")
+    boolean noSync;
+
     @Spec
     CommandSpec spec;
 
@@ -141,7 +147,7 @@ final class ConvertCommand implements Callable<Integer> {
             DiskType t = type == OutputType.fixed ? DiskType.FIXED : DiskType.DYNAMIC;
             VhdWriter.Result r;
             try {
-                r = VhdWriter.write(disk, output, VhdWriter.Options.of(t, size, force));
+                r = VhdWriter.write(disk, output, VhdWriter.Options.of(t, size, force), !noSync);
             } catch (FileAlreadyExistsException e) {
                 err.println("vhdkit convert: " + output + " " + (e.getReason() == null ? "exists" : e.getReason())
                         + "; pass --force to replace it");

@@ -95,7 +95,19 @@ public final class AtomicFile implements Closeable {
 
     /** Flushes the content to disk, closes it and renames it to the target in one step. */
     public void commit() throws IOException {
-        channel.force(true);
+        commit(true);
+    }
+
+    /**
+     * Closes the content and renames it to the target in one step; with {@code durable}, the content is forced to
+     * disk before the rename and the rename after it ({@code fsync} of the file and of its directory), so that a
+     * crash of the machine cannot leave a target with missing data. Without, the rename is still atomic for the
+     * processes of a running system, and the data reaches the disk when the kernel writes it back.
+     */
+    public void commit(boolean durable) throws IOException {
+        if (durable) {
+            channel.force(true);
+        }
         channel.close();
         if (!replace && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString(), null, "appeared while it was being written");
@@ -106,7 +118,9 @@ public final class AtomicFile implements Closeable {
             throw new IOException(target + ": the filesystem cannot rename atomically", e);
         }
         committed = true;
-        syncDirectory(target.getParent());
+        if (durable) {
+            syncDirectory(target.getParent());
+        }
     }
 
     /** Makes the rename durable where the platform allows opening a directory (Linux, macOS). */

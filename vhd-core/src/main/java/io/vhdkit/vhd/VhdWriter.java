@@ -37,6 +37,7 @@ public final class VhdWriter {
     static final long MAX_DYNAMIC_FILE = 0xFFFF_FFFEL * VhdFooter.SECTOR_SIZE;
 
     private static final byte[] ZERO_PAGE = new byte[PAGE];
+    private static final ByteBuffer ZERO_DIRECT = ByteBuffer.allocateDirect(PAGE).asReadOnlyBuffer();
 
     /**
      * What to write.
@@ -87,32 +88,59 @@ public final class VhdWriter {
     private VhdWriter() {
     }
 
-    /** Writes {@code source} to {@code target} as {@code options} say; the source is only read. */
+    /** Writes {@code source} to {@code target} as {@code options} say, durably; the source is only read. */
     public static Result write(VirtualDisk source, Path target, Options options) throws IOException {
+        return write(source, target, options, true);
+    }
+
+    /**
+     * Writes {@code source} to {@code target} as {@code options} say; the source is only read.
+     *
+     * @param durable force the file to disk before renaming it into place ({@link AtomicFile#commit(boolean)})
+     */
+    public static Result write(VirtualDisk source, Path target, Options options, boolean durable)
+            throws IOException {
         try (AtomicFile out = AtomicFile.create(target, options.replace())) {
             if (options.replace() && java.nio.file.Files.isRegularFile(target)) {
                 out.copyPermissionsFrom(target);
             }
-            Result r = write(source, out.channel(), options);
-            out.commit();
+            WriteBehind behind = durable ? WriteBehind.of(out.channel()) : WriteBehind.NONE;
+            Result r;
+            try {
+                r = write(source, out.channel(), options, behind);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    behind.finish();
+                } catch (IOException f) {
+                    e.addSuppressed(f);
+                }
+                throw e;
+            }
+            behind.finish();
+            out.commit(durable);
             return r;
         }
     }
 
     /** Writes into an empty channel (no rename). */
     public static Result write(VirtualDisk source, FileChannel out, Options options) throws IOException {
+        return write(source, out, options, WriteBehind.NONE);
+    }
+
+    private static Result write(VirtualDisk source, FileChannel out, Options options, WriteBehind behind)
+            throws IOException {
         long stamp = Math.max(0, Math.min(0xFFFF_FFFFL, VhdTime.fromInstant(options.timestamp())));
         long readable = Math.min(source.size(), options.size());
         List<Extent> extents = Extents.clip(Extents.normalize(source.allocatedExtents()), 0, readable);
         if (options.type() == DiskType.FIXED) {
-            Sink sink = (pos, buf, off, len) -> writeFully(out, ByteBuffer.wrap(buf, off, len), pos);
-            long data = copy(source, extents, readable, sink);
+            Sink sink = (pos, data) -> writeFully(out, data, pos);
+            long data = copy(source, extents, readable, sink, behind);
             VhdFooter footer = VhdFooter.fixed(options.size(), options.uniqueId(), stamp);
             writeFully(out, ByteBuffer.wrap(footer.encode()), options.size());
             return new Result(footer, out.size(), data, 0);
         }
         DynamicSink sink = new DynamicSink(out, options.size(), options.blockSize());
-        long data = copy(source, extents, readable, sink);
+        long data = copy(source, extents, readable, sink, behind);
         VhdFooter footer = VhdFooter.create(DiskType.DYNAMIC, options.size(), DynamicSink.HEADER_AT,
                 options.uniqueId(), stamp);
         long footerAt = sink.finish();
@@ -124,16 +152,24 @@ public final class VhdWriter {
 
     /** Where the non-zero runs go. */
     private interface Sink {
-        void write(long diskPosition, byte[] buf, int off, int len) throws IOException;
+        /** Writes {@code data} (position to limit) at {@code diskPosition} of the virtual disk. */
+        void write(long diskPosition, ByteBuffer data) throws IOException;
     }
 
     /**
-     * Reads the extents chunk by chunk and hands each run of non-zero pages to the sink.
+     * Reads the extents chunk by chunk and hands each run of non-zero pages to the sink. The chunk buffer is direct
+     * and page-aligned, so each chunk costs one kernel copy in ({@code pread}) and one out ({@code pwrite}) of the
+     * non-zero runs, with no JDK temporary buffer in between; the zero scan runs on it in place. A durable write
+     * starts the disk's write-back as it goes ({@link WriteBehind}).
      *
      * @return the bytes handed over
      */
-    private static long copy(VirtualDisk source, List<Extent> extents, long readable, Sink sink) throws IOException {
-        byte[] buf = new byte[CHUNK];
+    private static long copy(VirtualDisk source, List<Extent> extents, long readable, Sink sink, WriteBehind behind)
+            throws IOException {
+        if (extents.isEmpty()) {
+            return 0;
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK + PAGE).alignedSlice(PAGE).limit(CHUNK).slice();
         long written = 0;
         long done = 0; // everything before this has been copied (extents may share a page once aligned)
         for (Extent e : extents) {
@@ -141,7 +177,7 @@ public final class VhdWriter {
             long end = Math.min(readable, (e.end() + PAGE - 1) / PAGE * PAGE);
             while (pos < end) {
                 int n = (int) Math.min(CHUNK, end - pos);
-                source.read(pos, ByteBuffer.wrap(buf, 0, n));
+                source.read(pos, buf.clear().limit(n));
                 int at = 0;
                 while (at < n) {
                     int len = Math.min(PAGE, n - at);
@@ -153,8 +189,10 @@ public final class VhdWriter {
                     while (at < n && !isZero(buf, at, Math.min(PAGE, n - at))) {
                         at += Math.min(PAGE, n - at);
                     }
-                    sink.write(pos + runStart, buf, runStart, at - runStart);
+                    sink.write(pos + runStart, buf.limit(at).position(runStart));
+                    buf.limit(n);
                     written += at - runStart;
+                    behind.written(at - runStart);
                 }
                 pos += n;
             }
@@ -165,6 +203,12 @@ public final class VhdWriter {
 
     static boolean isZero(byte[] buf, int off, int len) {
         return Arrays.mismatch(buf, off, off + len, ZERO_PAGE, 0, len) < 0;
+    }
+
+    /** Whether {@code buf[off, off + len)} (absolute, {@code len <= PAGE}) holds only zeros. */
+    static boolean isZero(ByteBuffer buf, int off, int len) {
+        // ByteBuffer.mismatch is the JDK's vectorized compare, for direct buffers too
+        return buf.slice(off, len).mismatch(ZERO_DIRECT.slice(0, len)) < 0;
     }
 
     static void writeFully(FileChannel out, ByteBuffer b, long position) throws IOException {
@@ -182,6 +226,7 @@ public final class VhdWriter {
         private final FileChannel out;
         private final long blockSize;
         private final int bitmapBytes;
+        private final ByteBuffer bitmap;
         private final int[] bat;
         private final long batBytes;
         private long next;
@@ -200,21 +245,25 @@ public final class VhdWriter {
             this.batBytes = VhdFile.roundUpToSector(blocks * BlockAllocationTable.ENTRY_SIZE);
             this.bitmapBytes = (int) VhdFile.roundUpToSector((blockSize / VhdFooter.SECTOR_SIZE + 7) / 8);
             this.next = TABLE_AT + batBytes;
+            this.bitmap = ByteBuffer.allocateDirect(bitmapBytes);
+            while (bitmap.hasRemaining()) {
+                bitmap.put((byte) 0xFF);
+            }
         }
 
         @Override
-        public void write(long diskPosition, byte[] buf, int off, int len) throws IOException {
+        public void write(long diskPosition, ByteBuffer data) throws IOException {
             long pos = diskPosition;
-            int at = off;
-            int left = len;
-            while (left > 0) {
+            int end = data.limit();
+            while (data.position() < end) {
                 int block = (int) (pos / blockSize);
                 long inBlock = pos % blockSize;
-                int n = (int) Math.min(left, blockSize - inBlock);
-                writeFully(out, ByteBuffer.wrap(buf, at, n), dataOffset(block) + inBlock);
+                int n = (int) Math.min(end - data.position(), blockSize - inBlock);
+                long at = dataOffset(block) + inBlock;
+                data.limit(data.position() + n);
+                writeFully(out, data, at);
+                data.limit(end);
                 pos += n;
-                at += n;
-                left -= n;
             }
         }
 
@@ -225,9 +274,7 @@ public final class VhdWriter {
                     throw new IOException("the dynamic VHD would be larger than " + MAX_DYNAMIC_FILE
                             + " bytes, the most its 32-bit BAT can address; write a fixed VHD instead");
                 }
-                byte[] bitmap = new byte[bitmapBytes];
-                Arrays.fill(bitmap, (byte) 0xFF);
-                writeFully(out, ByteBuffer.wrap(bitmap), next);
+                writeFully(out, bitmap.clear(), next);
                 bat[block] = (int) (next / VhdFooter.SECTOR_SIZE);
                 next += span;
                 allocated++;
