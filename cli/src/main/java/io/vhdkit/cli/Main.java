@@ -32,7 +32,7 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (used by tests). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(System.out, args.length > 0 ? args[0] : null).execute(args);
     }
 
     /** The configured command line, with vhdkit's exit codes and error handling. */
@@ -42,13 +42,37 @@ public final class Main {
 
     /** The command line, with binary output ({@code vhdkit cat}) going to {@code data}. */
     static CommandLine commandLine(java.io.OutputStream data) {
+        return commandLine(data, null);
+    }
+
+    /**
+     * The command line with every subcommand, or only with {@code only} when that names one (what {@code vhdkit
+     * upload ...} needs: the other commands' models are never built).
+     */
+    static CommandLine commandLine(java.io.OutputStream data, String only) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
-        CommandLine cli = new CommandLine(new VhdkitCommand(), new CommandLine.IFactory() {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 return cls == CatCommand.class ? cls.cast(new CatCommand(data)) : defaults.create(cls);
             }
-        });
+        };
+        CommandLine cli = new CommandLine(new VhdkitCommand(), factory);
+        Class<?> named = null;
+        for (Class<?> c : VhdkitCommand.SUBCOMMANDS) {
+            if (c != CommandLine.HelpCommand.class && c.getAnnotation(CommandLine.Command.class).name().equals(only)) {
+                named = c;
+            }
+        }
+        for (Class<?> c : VhdkitCommand.SUBCOMMANDS) {
+            if (named == null || c == named) {
+                try {
+                    cli.addSubcommand(new CommandLine(factory.create(c), factory));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot make the " + c.getSimpleName() + " command", e);
+                }
+            }
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("vhdkit: internal error: " + e);
             if (System.getenv("VHDKIT_DEBUG") != null) {
