@@ -19,9 +19,10 @@ fi
 mkdir -p target
 log=target/fuzz.log
 start=$(date +%s)
-# coverage feedback from vhdkit's parsers and the decompressors they call
+# coverage feedback from vhdkit's parsers and the decompressors they call, not from the test code driving them
 export JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" \
-  JAZZER_INSTRUMENT='io.vhdkit.**,org.apache.commons.compress.**,org.tukaani.xz.**,io.airlift.compress.**'
+  JAZZER_INSTRUMENT='io.vhdkit.**,org.apache.commons.compress.**,org.tukaani.xz.**,io.airlift.compress.**' \
+  JAZZER_INSTRUMENTATION_EXCLUDES='io.vhdkit.testing.**,io.vhdkit.**Test,io.vhdkit.**Test$**,io.vhdkit.**TestSupport**'
 set +e
 ./mvnw -B -pl vhd-core,validator -am verify -Dvhdkit.fuzzing=true -Dfuzz.reuseForks=false "${args[@]}" > "$log" 2>&1
 rc=$?

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,10 +34,11 @@ class CompressedInputFuzzTest {
         Path small = Files.createDirectories(seeds.resolve("small")).resolve("small.vhd");
         byte[] fixed = Files.readAllBytes(vhd);
         Files.write(small, Arrays.copyOfRange(fixed, fixed.length - 4096, fixed.length));
-        List<Path> packed = List.of(CompressedInputTest.pack(vhd, "gz", seeds), CompressedInputTest.pack(vhd, "xz", seeds),
-                CompressedInputTest.pack(vhd, "xz-blocks", seeds), CompressedInputTest.pack(vhd, "bz2", seeds),
-                CompressedInputTest.pack(vhd, "zst", seeds), CompressedInputTest.pack(vhd, "tar.gz", seeds),
-                CompressedInputTest.pack(small, "tar", small.getParent()));
+        List<Path> packed = new ArrayList<>();
+        for (String kind : List.of("gz", "xz", "xz-blocks", "bz2", "zst", "tar.gz")) {
+            packed.add(CompressedInputTest.pack(vhd, kind, seeds));
+        }
+        packed.add(CompressedInputTest.pack(small, "tar", small.getParent()));
         return FuzzSeeds.raw(packed.stream().map(CompressedInputFuzzTest::bytes).toArray(byte[][]::new));
     }
 

@@ -1,13 +1,19 @@
 package io.vhdkit.testing;
 
+import io.vhdkit.disk.RawDisk;
 import io.vhdkit.fs.DirEntry;
 import io.vhdkit.fs.FileSystem;
+import io.vhdkit.fs.FileType;
+import io.vhdkit.fs.FsFiles;
 import io.vhdkit.fs.FsNode;
 import io.vhdkit.fs.PathResolver;
+import io.vhdkit.io.ByteArraySource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -24,11 +30,61 @@ public final class FsWalk {
      *  directory. */
     public static final List<Class<? extends IOException>> PATH_ERRORS = List.of(FileSystemException.class);
     public static final int MAX_NODES = 200;
-    public static final int MAX_READ = 64 * 1024;
+    public static final int MAX_READ = 8 * 1024;
     private static final String[] PATHS = {"/etc/os-release", "/etc/fstab", "/boot/grub/grub.cfg",
         "/Windows/System32/config/SYSTEM", "/lost+found", "/a/../b/./c", "/link", "/dir/file-number-042"};
 
     private FsWalk() {
+    }
+
+    /** Opens a filesystem on a volume. */
+    @FunctionalInterface
+    public interface Opener {
+        FileSystem open(RawDisk volume) throws IOException;
+    }
+
+    /**
+     * A seed of a filesystem image with the file data left out: every 512-byte piece of every file's content (its
+     * last piece zero-padded, as the filesystem stores it) is zeroed where the image holds it, so what is left is the
+     * metadata - superblocks, inodes, MFT records, directories, extent maps - and the {@link SparseImage} seed is
+     * small.
+     * The files are found by the filesystem's own reader on the intact image.
+     */
+    public static byte[] metadataOnly(byte[] image, Opener opener) {
+        Set<ByteBuffer> data = new HashSet<>();
+        try (FileSystem fs = opener.open(new RawDisk(new ByteArraySource("seed", image)))) {
+            Deque<FsNode> todo = new ArrayDeque<>();
+            Set<Long> seen = new HashSet<>();
+            todo.add(fs.root());
+            while (!todo.isEmpty()) {
+                FsNode n = todo.poll();
+                if (!seen.add(n.id())) {
+                    continue;
+                }
+                if (n.type() == FileType.DIRECTORY) {
+                    for (DirEntry e : fs.list(n)) {
+                        todo.add(fs.node(e.id()));
+                    }
+                } else if (n.type() == FileType.REGULAR) {
+                    byte[] content = FsFiles.readAll(fs, n, 64 << 20);
+                    for (int at = 0; at < content.length; at += SparseImage.SECTOR) {
+                        byte[] piece = Arrays.copyOfRange(content, at, at + SparseImage.SECTOR);
+                        if (Arrays.mismatch(piece, new byte[SparseImage.SECTOR]) >= 0) {
+                            data.add(ByteBuffer.wrap(piece));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a seed image does not read", e);
+        }
+        byte[] out = image.clone();
+        for (int at = 0; at + SparseImage.SECTOR <= out.length; at += SparseImage.SECTOR) {
+            if (data.contains(ByteBuffer.wrap(out, at, SparseImage.SECTOR))) {
+                Arrays.fill(out, at, at + SparseImage.SECTOR, (byte) 0);
+            }
+        }
+        return out;
     }
 
     public static void walk(FileSystem fs) throws IOException {

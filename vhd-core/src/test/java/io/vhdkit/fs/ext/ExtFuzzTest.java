@@ -11,12 +11,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzz target of the ext2/3/4 reader (FUZZING.md): an image as a {@link SparseImage}, opened and walked as the
- * validator does. Seeds: the mkfs.ext4 / mkfs.ext2 goldens (README beside them).
+ * validator does ({@link FsWalk}). Seeds: the mkfs.ext4 / mkfs.ext2 goldens (README beside them), their file data left
+ * out ({@link FsWalk#metadataOnly}).
  */
 class ExtFuzzTest {
 
     static Stream<Arguments> seeds() {
-        return FuzzSeeds.sparse(ExtGoldenTest.ext4(), ExtGoldenTest.ext2());
+        return FuzzSeeds.sparse(FsWalk.metadataOnly(ExtGoldenTest.ext4(), ExtFileSystem::open),
+                FsWalk.metadataOnly(ExtGoldenTest.ext2(), ExtFileSystem::open));
     }
 
     @MethodSource("seeds")

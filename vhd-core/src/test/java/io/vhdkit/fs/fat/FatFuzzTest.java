@@ -11,13 +11,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzz target of the FAT reader (FUZZING.md): an image as a {@link SparseImage}, opened and walked as the validator
- * does. Seeds: the mkfs.fat + mtools goldens (README beside them).
+ * does ({@link FsWalk}). Seeds: the mkfs.fat + mtools goldens (README beside them), their file data left out ({@link
+ * FsWalk#metadataOnly}).
  */
 class FatFuzzTest {
 
     static Stream<Arguments> seeds() {
-        return FuzzSeeds.sparse(FatTestSupport.golden("fat12.img.gz"), FatTestSupport.golden("fat16.img.gz"),
-                FatTestSupport.golden("fat32.img.gz"));
+        return FuzzSeeds.sparse(Stream.of("fat12.img.gz", "fat16.img.gz", "fat32.img.gz")
+                .map(name -> FsWalk.metadataOnly(FatTestSupport.golden(name), FatFileSystem::open))
+                .toArray(byte[][]::new));
     }
 
     @MethodSource("seeds")

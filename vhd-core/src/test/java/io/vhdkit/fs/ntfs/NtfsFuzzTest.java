@@ -11,12 +11,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzz target of the NTFS reader (FUZZING.md): an image as a {@link SparseImage}, opened and walked as the validator
- * does. Seeds: the mkntfs + ntfs-3g golden (golden-tools.txt beside it).
+ * does ({@link FsWalk}). Seeds: the mkntfs + ntfs-3g golden (golden-tools.txt beside it), their file data left out
+ * ({@link FsWalk#metadataOnly}).
  */
 class NtfsFuzzTest {
 
     static Stream<Arguments> seeds() {
-        return FuzzSeeds.sparse(NtfsTestSupport.golden());
+        return FuzzSeeds.sparse(FsWalk.metadataOnly(NtfsTestSupport.golden(), NtfsFileSystem::open));
     }
 
     @MethodSource("seeds")

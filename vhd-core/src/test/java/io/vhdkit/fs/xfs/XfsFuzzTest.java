@@ -11,12 +11,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzz target of the XFS reader (FUZZING.md): an image as a {@link SparseImage}, opened and walked as the validator
- * does. Seeds: the mkfs.xfs goldens (README beside them).
+ * does ({@link FsWalk}). Seeds: the mkfs.xfs goldens (README beside them), their file data left out ({@link
+ * FsWalk#metadataOnly}).
  */
 class XfsFuzzTest {
 
     static Stream<Arguments> seeds() {
-        return FuzzSeeds.sparse(XfsSuperblockTest.v5(), XfsSuperblockTest.v4());
+        return FuzzSeeds.sparse(FsWalk.metadataOnly(XfsSuperblockTest.v5(), XfsFileSystem::open),
+                FsWalk.metadataOnly(XfsSuperblockTest.v4(), XfsFileSystem::open));
     }
 
     @MethodSource("seeds")
