@@ -1,6 +1,7 @@
 package io.vhdkit.testing;
 
 import io.vhdkit.disk.RawDisk;
+import io.vhdkit.format.FormatException;
 import io.vhdkit.fs.DirEntry;
 import io.vhdkit.fs.FileSystem;
 import io.vhdkit.fs.FileType;
@@ -66,7 +67,12 @@ public final class FsWalk {
                         todo.add(fs.node(e.id()));
                     }
                 } else if (n.type() == FileType.REGULAR) {
-                    byte[] content = FsFiles.readAll(fs, n, 64 << 20);
+                    byte[] content;
+                    try {
+                        content = FsFiles.readAll(fs, n, 64 << 20);
+                    } catch (FormatException unreadable) {
+                        continue;     // a file the golden holds on purpose (compressed by WOF, ...): its bytes stay
+                    }
                     for (int at = 0; at < content.length; at += SparseImage.SECTOR) {
                         byte[] piece = Arrays.copyOfRange(content, at, at + SparseImage.SECTOR);
                         if (Arrays.mismatch(piece, new byte[SparseImage.SECTOR]) >= 0) {
