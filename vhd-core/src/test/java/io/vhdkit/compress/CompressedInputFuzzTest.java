@@ -20,11 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link CompressedInput#open} with a cap of {@link #MAX_BYTES} expanded bytes (so a decompression bomb is refused
  * quickly), its stream format detected (gzip, xz, bzip2, zstd, tar and tar.*) and decompressed into the temporary
  * copy, which is deleted again. A {@link TempSpaceException} (the cap) is in the contract. Seeds: the qemu-img
- * fixed golden VHD packed by gzip, xz, bzip2, zstd and tar at test time, as the compress tests do.
+ * fixed golden VHD's last 4 KiB packed by gzip, xz, bzip2, zstd and tar at test time, as the compress tests
+ * do. (With a 4 MiB cap, a damaged bzip2 stream cost 1,022 ms of CPU under fuzzing instrumentation: FUZZING.md.)
  */
 class CompressedInputFuzzTest {
 
-    static final long MAX_BYTES = 4L << 20;
+    static final long MAX_BYTES = 1L << 20;
     private static final Path DIR = tempDir();
 
     static Stream<Arguments> seeds() throws IOException {
@@ -35,10 +36,9 @@ class CompressedInputFuzzTest {
         byte[] fixed = Files.readAllBytes(vhd);
         Files.write(small, Arrays.copyOfRange(fixed, fixed.length - 4096, fixed.length));
         List<Path> packed = new ArrayList<>();
-        for (String kind : List.of("gz", "xz", "xz-blocks", "bz2", "zst", "tar.gz")) {
-            packed.add(CompressedInputTest.pack(vhd, kind, seeds));
+        for (String kind : List.of("gz", "xz", "xz-blocks", "bz2", "zst", "tar", "tar.gz")) {
+            packed.add(CompressedInputTest.pack(small, kind, small.getParent()));
         }
-        packed.add(CompressedInputTest.pack(small, "tar", small.getParent()));
         return FuzzSeeds.raw(packed.stream().map(CompressedInputFuzzTest::bytes).toArray(byte[][]::new));
     }
 
