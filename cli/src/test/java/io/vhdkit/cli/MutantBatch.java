@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
  * differencing disk are copied beside it), followed by {@link Mutant#encode()}
  * lines. Result file: a line per mutant, {@code name<TAB>exit<TAB>millis<TAB>verdict<TAB>detail}, where verdict is
  * {@code ok} (exit 0 or 1, something printed, no internal error) or {@code hang}, {@code crash} or {@code bad-exit}.
+ * The failing mutants are also written whole to {@code failures.tsv} beside it ({@code BASE-PATH<TAB>MUTANT-LINE}).
  *
  * <p>Usage: {@code MutantBatch PLAN RESULTS WORKDIR TIMEOUT_MS}.
  */
@@ -51,7 +52,9 @@ public final class MutantBatch {
         long timeout = Long.parseLong(args[3]);
         int hangs = 0;
         int bases = 0;
-        try (BufferedReader in = Files.newBufferedReader(plan); Writer out = Files.newBufferedWriter(results)) {
+        Path failuresFile = results.resolveSibling("failures.tsv");
+        try (BufferedReader in = Files.newBufferedReader(plan); Writer out = Files.newBufferedWriter(results);
+             Writer failures = Files.newBufferedWriter(failuresFile)) {
             Path base = null;
             Path copy = null;
             byte[] footer = null;
@@ -91,6 +94,10 @@ public final class MutantBatch {
                 out.write(m.name() + "\t" + o.exit + "\t" + o.millis + "\t" + o.verdict + "\t"
                         + o.detail.replaceAll("[\t\r\n]+", " | ") + "\n");
                 out.flush();
+                if (!o.verdict.equals("ok")) {   // the base and the whole mutant, to keep as a regression case
+                    failures.write(base + "\t" + line + "\n");
+                    failures.flush();
+                }
                 if (o.verdict.equals("hang") && ++hangs >= 3) {
                     out.write("#aborted after 3 hangs\n");
                     break;

@@ -75,19 +75,32 @@ class UploadKillTrialsTest {
         int kills = 0;
         int faults = 0;
         int runs = 0;
+        int[] byKind = new int[4];
         List<String> lines = new ArrayList<>();
         for (int t = 0; t < trials; t++) {
             Path vhd = fixedVhd(rnd);
             BlobClient blob = azurite.newContainer().getBlobClient("trial" + t + ".vhd");
             Path journal = tmp.resolve("trial" + t + ".journal");
             long faultSeed = rnd.nextLong();
+            int[] injected = new int[4];   // resets, 503s, 500s, stalls
             try (FaultProxy proxy = new FaultProxy(azurite.port(), (req, n) -> {
                 if (!req.isPutPage()) {
                     return Fault.PASS;
                 }
                 int dice = new Random(faultSeed + n).nextInt(100);
-                return dice < 6 ? Fault.RESET : dice < 10 ? Fault.BUSY : dice < 13 ? Fault.TIMEOUT_500
-                        : dice < 15 ? new Fault.Delay(1500) : new Fault.Delay(60);
+                int kind = dice < 6 ? 0 : dice < 10 ? 1 : dice < 13 ? 2 : dice < 15 ? 3 : -1;
+                if (kind >= 0) {
+                    synchronized (injected) {
+                        injected[kind]++;
+                    }
+                }
+                return switch (kind) {
+                    case 0 -> Fault.RESET;
+                    case 1 -> Fault.BUSY;
+                    case 2 -> Fault.TIMEOUT_500;
+                    case 3 -> new Fault.Delay(1500);
+                    default -> new Fault.Delay(60);   // pacing, so that kills land mid-upload: not a fault
+                };
             })) {
                 String url = Azurite.sasUrl(blob, proxy.endpoint());
                 int trialKills = 0;
@@ -115,9 +128,18 @@ class UploadKillTrialsTest {
                     assertNoSecretIn(tmp.resolve("t" + t + "-" + (runs - 1) + ".log"), url);
                 }
                 kills += trialKills;
-                faults += proxy.faults();
-                lines.add(String.format(Locale.ROOT, "trial %d: %d SIGKILLs, %d faults injected (%d Put Page "
-                        + "requests seen), %d runs", t, trialKills, proxy.faults(), proxy.pageWrites(), runs));
+                int trialFaults;
+                synchronized (injected) {
+                    trialFaults = injected[0] + injected[1] + injected[2] + injected[3];
+                    for (int k = 0; k < 4; k++) {
+                        byKind[k] += injected[k];
+                    }
+                }
+                faults += trialFaults;
+                lines.add(String.format(Locale.ROOT, "trial %d: %d SIGKILLs, %d faults injected (%d resets, %d "
+                        + "503s, %d 500s, %d stalls of 1.5 s) in %d Put Page requests, %d upload processes so far", t,
+                        trialKills, trialFaults, injected[0], injected[1], injected[2], injected[3],
+                        proxy.pageWrites(), runs));
                 assertTrue(trialKills >= Math.min(killsPerTrial, 10), lines.get(lines.size() - 1));
             }
             assertEquals(UploadCommandTest.sha256(vhd, Files.size(vhd)), Azurite.sha256(blob),
@@ -125,8 +147,9 @@ class UploadKillTrialsTest {
             assertFalse(Files.exists(journal), "the journal is removed when the upload finishes");
         }
         String summary = String.format(Locale.ROOT, "kill-and-resume: %d trials, %d SIGKILLs, %d faults injected "
-                + "(resets, 503, 500, stalls), %d upload processes; every blob byte-identical (SHA-256)%n%s%n",
-                trials, kills, faults, runs, String.join("\n", lines));
+                + "(%d resets, %d 503s, %d 500s, %d stalls), %d upload processes; every blob byte-identical "
+                + "(SHA-256)%n%s%n", trials, kills, faults, byKind[0], byKind[1], byKind[2], byKind[3], runs,
+                String.join("\n", lines));
         Files.writeString(HostileImagesTest.reportDir().resolve("kill-trials.txt"), summary);
         System.out.print(summary);
     }
