@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Knobs (system properties or environment variables): {@code vhdkit.hostile.scale} /
  * {@code VHDKIT_HOSTILE_SCALE} multiplies the number of mutants (default 0.5: 1,190 mutants, about 45 s of CPU;
  * scale 1 is 2,380); {@code vhdkit.hostile.seed} / {@code VHDKIT_HOSTILE_SEED} picks other mutants (default: fixed, so that CI runs the same ones);
- * {@code vhdkit.hostile.processes} / {@code VHDKIT_HOSTILE_PROCESSES} is the size of the process sample (default 20).
+ * {@code vhdkit.hostile.processes} / {@code VHDKIT_HOSTILE_PROCESSES} is the size of the process sample (default 12).
  * A longer run: {@code VHDKIT_HOSTILE_SCALE=10 VHDKIT_HOSTILE_SEED=$RANDOM ./mvnw -B -pl cli -am verify
  * -Dtest=HostileImagesTest -Dsurefire.failIfNoSpecifiedTests=false}. The figures of the last run are written to
  * {@code cli/target/hostile/summary.txt}, each mutant's outcome to {@code results.tsv} beside it.
@@ -229,7 +229,7 @@ class HostileImagesTest {
     /** A sample through real processes: {@code java -Xmx256m -cp ... io.vhdkit.cli.Main validate MUTANT}. */
     @Test
     void sampleThroughSeparateProcesses() throws Exception {
-        int count = Integer.parseInt(knob("vhdkit.hostile.processes", "VHDKIT_HOSTILE_PROCESSES", "20"));
+        int count = Integer.parseInt(knob("vhdkit.hostile.processes", "VHDKIT_HOSTILE_PROCESSES", "12"));
         Random rnd = new Random(seed());
         List<Base> small = BASES.stream().filter(b -> !b.corpus().equals("linux-validate")
                 && !b.corpus().equals("lvm")).toList();

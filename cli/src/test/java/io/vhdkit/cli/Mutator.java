@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
  * sector, FAT and directory; NTFS boot sector, MFT records and $I30 index records; registry base blocks, bins, key
  * and value cells, subkey lists and log entries; initramfs cpio headers and compressed streams) by their signatures
  * and by decoding the fields that lead from one to the next, as the readers do. Then each mutant changes one of
- * them: a field zeroed, set to all ones, to a random value, or off by one; random bytes or a bit flip inside it; a
+ * them (one mutant in ten changes two to four at once): a field zeroed, set to all ones, to a random value, or off by one; random bytes or a bit flip inside it; a
  * loop (a BAT entry, extent index, btree sibling, FAT entry, index node, directory entry or subkey list pointing back
  * at itself or its parent); or the image cut short inside it. Checksums the structure carries (VHD, GPT, ext4 and
  * XFS v5 superblocks, NTFS update sequences, registry base blocks, LVM metadata) are recomputed in three mutants of
@@ -134,6 +134,16 @@ final class Mutator {
                 out.add(randomBytes(label, rnd, data));
             } else if (dice < 10) {
                 out.add(truncation(label, rnd, kinds));
+            } else if (dice < 20) {   // several structures at once: a damage that one check alone may not catch
+                List<Mutant.Patch> ps = new ArrayList<>();
+                StringBuilder name = new StringBuilder(label + "/combined");
+                for (int k = 2 + rnd.nextInt(3); k > 0; k--) {
+                    List<Struct> list = found.get(kinds.get(rnd.nextInt(kinds.size())));
+                    Mutant one = mutate("", list.get(rnd.nextInt(list.size())), rnd);
+                    ps.addAll(one.patches());
+                    name.append('+').append(one.name().substring(1).replace('/', ':'));
+                }
+                out.add(new Mutant(name.toString(), -1, ps));
             } else {
                 List<Struct> list = found.get(kinds.get(rnd.nextInt(kinds.size())));
                 out.add(mutate(label, list.get(rnd.nextInt(list.size())), rnd));

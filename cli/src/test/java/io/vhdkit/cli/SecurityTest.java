@@ -285,6 +285,8 @@ class SecurityTest {
         run("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", img.toString(), "16M");
         String[] cmds = {
             "mkdir /etc", "cd /etc", "write " + hostDir.resolve("inside") + " hostname", "cd /",
+            "mkdir /usr", "mkdir /usr/lib", "cd /usr/lib", "write " + hostDir.resolve("inside-os-release")
+                    + " os-release", "cd /",
             "symlink /etc/os-release ../../../../../../../../" + hostDir.toString().substring(1) + "/os-release",
             "symlink /abs " + hostDir.resolve("secret"),
             "symlink /escape ../../../../../../../../" + hostDir.toString().substring(1) + "/secret",
@@ -331,6 +333,8 @@ class SecurityTest {
         Files.writeString(host.resolve("secret"), HOST_MARK);
         Files.writeString(host.resolve("os-release"), "NAME=\"" + HOST_MARK + "\"\nID=escaped\n");
         Files.writeString(host.resolve("inside"), "inside-the-image\n");
+        // the image's OS: /usr/lib/os-release (its /etc/os-release is a link that tries to escape to the host's)
+        Files.writeString(host.resolve("inside-os-release"), "NAME=\"InsideOS\"\nID=inside\nVERSION_ID=1\n");
         Path img = ext4WithHostileLinks(host);
 
         assertEquals("inside-the-image\n", new String(CliRun.of("cat", img.toString(), "/hostname-via-chain").data(),
@@ -360,6 +364,7 @@ class SecurityTest {
         assertTrue(v.exit() == 0 || v.exit() == 1, v.toString());
         assertFalse(v.out().contains(HOST_MARK) || v.out().contains("escaped"), "validate read the host's "
                 + "os-release through a link: " + v);
+        assertTrue(v.out().contains("InsideOS"), "the image's own os-release is read: " + v);
     }
 
     @Test
