@@ -128,7 +128,6 @@ class HostileImagesTest {
 
         List<String> lines = Files.readAllLines(results);
         Map<String, Integer> verdicts = new TreeMap<>();
-        Map<String, Integer> kinds = new TreeMap<>();
         List<String> bad = new ArrayList<>();
         long slowest = 0;
         String slowestName = "";
@@ -139,8 +138,6 @@ class HostileImagesTest {
             }
             String[] f = line.split("\t", 5);
             verdicts.merge(f[3], 1, Integer::sum);
-            String[] parts = f[0].split("/");
-            kinds.merge(parts.length > 2 ? parts[parts.length - 3].replaceAll("@.*", "") : "other", 1, Integer::sum);
             if (!f[3].equals("ok")) {
                 bad.add(line);
             }
