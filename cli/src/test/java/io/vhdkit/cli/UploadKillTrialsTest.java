@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kill-and-resume trials: a real {@code vhdkit upload} process (a child JVM running {@link Main}, what
  * {@code java -jar cli/target/vhdkit.jar} runs) uploads a fixed VHD to Azurite through {@link FaultProxy}, which
- * resets connections, answers 503 Server Busy and 500 Operation Timeout, and stalls requests at random; the process
+ * resets 10% of the Put Page requests, answers 8% with 503 Server Busy and 5% with 500 Operation Timeout, and stalls
+ * 4% for 1.5 s; the process
  * is killed with SIGKILL at random points (during start-up, between and during Put Page requests) and started again
  * with {@code --resume}, at least ten times a trial, until it finishes. The blob must then be byte-identical to the
  * VHD (SHA-256 of an independent SDK download).
@@ -88,7 +89,7 @@ class UploadKillTrialsTest {
                     return Fault.PASS;
                 }
                 int dice = new Random(faultSeed + n).nextInt(100);
-                int kind = dice < 6 ? 0 : dice < 10 ? 1 : dice < 13 ? 2 : dice < 15 ? 3 : -1;
+                int kind = dice < 10 ? 0 : dice < 18 ? 1 : dice < 23 ? 2 : dice < 27 ? 3 : -1;
                 if (kind >= 0) {
                     synchronized (injected) {
                         injected[kind]++;
