@@ -148,8 +148,8 @@ class SecurityTest {
         String diskUrl = Azurite.sasUrl(disk, null);
         String unreachable = "http://127.0.0.1:1/" + Azurite.ACCOUNT + "/c/x.vhd?sv=2021-08-06&sr=b&sp=cw&sig="
                 + URLEncoder.encode(wrongSig, StandardCharsets.UTF_8);
-        List<String> secrets = List.of(goodSig, wrongSig, fakeKey, Azurite.KEY, sig(expired), sig(missingUrl),
-                sig(diskUrl));
+        List<String> secrets = new ArrayList<>(List.of(goodSig, wrongSig, fakeKey, Azurite.KEY, sig(expired),
+                sig(missingUrl), sig(diskUrl)));
 
         List<Case> cases = new ArrayList<>();
         cases.add(inProcess("bad-url", "upload", image, "--to", "not a url?sv=1&sig=" + wrongSig));
@@ -157,6 +157,9 @@ class SecurityTest {
         cases.add(inProcess("bad-host", "upload", image, "--to", "http://[zz/c/b.vhd?sv=1&sig=" + wrongSig));
         cases.add(inProcess("wrong-signature-403", "upload", image, "--to", withSig(good, wrongSig)));
         cases.add(inProcess("expired-sas", "upload", image, "--to", expired));
+        cases.add(inProcess("wrong-signature-403-json", "upload", image, "--to", withSig(good, wrongSig), "--format",
+                "json"));
+        cases.add(inProcess("missing-container-json", "upload", image, "--to", missingUrl, "--format", "json"));
         cases.add(inProcess("unreachable-host", "upload", image, "--to", unreachable));
         cases.add(inProcess("missing-container", "upload", image, "--to", missingUrl));
         cases.add(inProcess("managed-disk-size-mismatch", "upload", image, "--to", diskUrl, "--managed-disk"));
@@ -211,6 +214,12 @@ class SecurityTest {
         CliRun ok = CliRun.of("upload", image, "--to", good, "--journal", j2.toString(), "--progress", "none");
         assertEquals(0, ok.exit(), ok.toString());
         assertNoSecret("successful upload", ok.out() + ok.err(), secrets);
+        CliRun json = CliRun.of("upload", image, "--to", Azurite.sasUrl(c.getBlobClient("json.vhd"), null),
+                "--format", "json", "--progress", "none", "--journal", tmp.resolve("json.journal").toString());
+        assertEquals(0, json.exit(), json.toString());
+        assertTrue(json.out().strip().startsWith("{") || json.out().strip().startsWith("["), json.toString());
+        assertFalse(json.out().contains("sig="), "the JSON result names the blob without its SAS: " + json);
+        assertNoSecret("JSON output", json.out() + json.err(), secrets);
         Files.writeString(HostileImagesTest.reportDir().resolve("secret-paths.txt"), seen);
     }
 
