@@ -504,8 +504,32 @@ final class UploadCommand implements Callable<Integer> {
             }
             url = "https://" + account + ".blob.core.windows.net/" + container + "/" + name;
         }
+        if (url != null) {
+            checkBlobUrl(url);
+        }
         return new Targets.Spec(url, cs, key, container, name,
                 auth == Auth.aad ? Targets.Auth.AAD : Targets.Auth.AUTO, job.managedDisk());
+    }
+
+    /** A destination URL must be http(s) with a host and a path: refused at once, never retried (no SAS shown). */
+    static void checkBlobUrl(String url) throws UsageError {
+        String shown = Secrets.withoutQuery(url);
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new UsageError("--to: " + Secrets.redact(shown) + " is not a URL: " + Secrets.redact(e.getReason())
+                    + " (a blob URL is https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB?SAS)");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new UsageError("--to: " + shown + " is not an https:// (or http://) URL; a blob URL is "
+                    + "https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB?SAS");
+        }
+        if (uri.getHost() == null || uri.getPath() == null || uri.getPath().chars().filter(c -> c == '/').count() < 2) {
+            throw new UsageError("--to: " + shown + " names no host, container and blob; a blob URL is "
+                    + "https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB?SAS");
+        }
     }
 
     private UploadOutcome uploadOne(Job job, UploadOptions options, UploadStats stats, UploadProgress live,

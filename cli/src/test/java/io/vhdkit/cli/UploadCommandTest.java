@@ -109,6 +109,21 @@ class UploadCommandTest {
     }
 
     @Test
+    void aUrlThatIsNoBlobUrlIsAUsageErrorAtOnce() {
+        String[][] cases = {
+            {"ftp://host/c/b.vhd?sv=1&sig=SECRETSIG", "is not an https://"},
+            {"https://host?sig=SECRETSIG", "names no host, container and blob"},
+            {"https://host/c b/x.vhd?sig=SECRETSIG", "is not a URL"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("upload", Fixtures.root().resolve("samples/data-disk-20m.vhd").toString(), "--to", c[0], "--progress", "none");
+            assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
+            assertTrue(r.err().contains(c[1]), r.toString());
+            assertFalse((r.out() + r.err()).contains("SECRETSIG"), "the SAS was printed: " + r);
+        }
+    }
+
+    @Test
     void fixedVhdToASasUrl() throws Exception {
         Path vhd = Fixtures.vhd("fixed.vhd");
         BlobClient blob = azurite.newContainer().getBlobClient("fixed.vhd");

@@ -595,6 +595,11 @@ public final class Uploader {
             return new UploadException(UploadException.Kind.AUTH, what + " at " + target.display() + ": "
                     + authHint(e), e);
         }
+        if (e.getStatusCode() == 404 && "ContainerNotFound".equals(String.valueOf(e.getErrorCode()))) {
+            return new UploadException(UploadException.Kind.REFUSED, what + " at " + target.display() + ": the "
+                    + "container does not exist; create it first (az storage container create --name CONTAINER "
+                    + "--account-name ACCOUNT), or check the URL", e);
+        }
         return new UploadException(UploadException.Kind.TRANSFER, what + " at " + target.display() + ": HTTP "
                 + e.getStatusCode() + " " + e.getErrorCode(), e);
     }
