@@ -231,6 +231,7 @@ final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        io.vhdkit.upload.StartupTiming.mark("command line parsed");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<UploadManifest.Entry> entries;
@@ -568,6 +569,7 @@ final class UploadCommand implements Callable<Integer> {
                 return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, m.toString());
             }
         }
+        io.vhdkit.upload.StartupTiming.mark("rules checked");
         // 2. the destination
         Targets.Spec targetSpec;
         try {
