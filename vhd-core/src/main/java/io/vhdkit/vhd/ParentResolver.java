@@ -85,8 +85,8 @@ public final class ParentResolver {
         }
     }
 
-    /** The last component of a Windows or POSIX path, if it is a usable file name. */
-    static Optional<String> fileName(String text) {
+    /** The last component of a Windows or POSIX path, if it is a usable file name (VHD and VHDX parent locators). */
+    public static Optional<String> fileName(String text) {
         if (text == null) {
             return Optional.empty();
         }

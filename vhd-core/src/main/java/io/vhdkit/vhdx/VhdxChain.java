@@ -6,6 +6,7 @@ import io.vhdkit.format.FormatException;
 import io.vhdkit.format.UnsupportedFormatException;
 import io.vhdkit.vhd.ParentCandidate;
 import io.vhdkit.vhd.ParentNotFoundException;
+import io.vhdkit.vhd.ParentResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -142,7 +143,7 @@ final class VhdxChain {
         }
         for (String key : List.of(VhdxParentLocator.RELATIVE_PATH, VhdxParentLocator.VOLUME_PATH,
                 VhdxParentLocator.ABSOLUTE_WIN32_PATH)) {
-            fileName(paths.get(key)).map(dir::resolve)
+            ParentResolver.fileName(paths.get(key)).map(dir::resolve)
                     .ifPresent(p -> add(out, seen, p, key + " file name beside the child"));
         }
         return List.copyOf(out);
@@ -165,19 +166,6 @@ final class VhdxChain {
         } catch (InvalidPathException e) {
             return Optional.empty();
         }
-    }
-
-    /** The last component of a Windows path, if it is a usable file name. */
-    static Optional<String> fileName(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        String name = text.substring(Math.max(text.lastIndexOf('\\'), text.lastIndexOf('/')) + 1);
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('\0') >= 0
-                || name.indexOf(':') >= 0) {
-            return Optional.empty();
-        }
-        return Optional.of(name);
     }
 
     private static boolean startsWithVhdx(Path p) throws IOException {
