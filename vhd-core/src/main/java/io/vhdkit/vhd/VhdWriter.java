@@ -31,6 +31,8 @@ public final class VhdWriter {
     public static final long DEFAULT_BLOCK_SIZE = DynamicHeader.DEFAULT_BLOCK_SIZE;
     /** Zero detection granularity: a filesystem block. */
     static final int PAGE = 4096;
+    /** Threads that copy at once ({@link ChunkCopy}). */
+    private static final int WORKERS = Runtime.getRuntime().availableProcessors();
     /** Bytes read from the source at a time. */
     static final int CHUNK = 4 * 1024 * 1024;
     /** The largest dynamic file: BAT entries are 32-bit sector numbers. */
@@ -133,14 +135,14 @@ public final class VhdWriter {
         long readable = Math.min(source.size(), options.size());
         List<Extent> extents = Extents.clip(Extents.normalize(source.allocatedExtents()), 0, readable);
         if (options.type() == DiskType.FIXED) {
-            Sink sink = (pos, data) -> writeFully(out, data, pos);
-            long data = copy(source, extents, readable, sink, behind);
+            Sink sink = (pos, data) -> writeFully(out, data, pos);   // positional writes: any order, any thread
+            long data = ChunkCopy.copy(source, extents, readable, sink, false, behind, WORKERS);
             VhdFooter footer = VhdFooter.fixed(options.size(), options.uniqueId(), stamp);
             writeFully(out, ByteBuffer.wrap(footer.encode()), options.size());
             return new Result(footer, out.size(), data, 0);
         }
         DynamicSink sink = new DynamicSink(out, options.size(), options.blockSize());
-        long data = copy(source, extents, readable, sink, behind);
+        long data = ChunkCopy.copy(source, extents, readable, sink, true, behind, WORKERS);
         VhdFooter footer = VhdFooter.create(DiskType.DYNAMIC, options.size(), DynamicSink.HEADER_AT,
                 options.uniqueId(), stamp);
         long footerAt = sink.finish();
@@ -151,54 +153,9 @@ public final class VhdWriter {
     }
 
     /** Where the non-zero runs go. */
-    private interface Sink {
+    interface Sink {
         /** Writes {@code data} (position to limit) at {@code diskPosition} of the virtual disk. */
         void write(long diskPosition, ByteBuffer data) throws IOException;
-    }
-
-    /**
-     * Reads the extents chunk by chunk and hands each run of non-zero pages to the sink. The chunk buffer is direct
-     * and page-aligned, so each chunk costs one kernel copy in ({@code pread}) and one out ({@code pwrite}) of the
-     * non-zero runs, with no JDK temporary buffer in between; the zero scan runs on it in place. A durable write
-     * starts the disk's write-back as it goes ({@link WriteBehind}).
-     *
-     * @return the bytes handed over
-     */
-    private static long copy(VirtualDisk source, List<Extent> extents, long readable, Sink sink, WriteBehind behind)
-            throws IOException {
-        if (extents.isEmpty()) {
-            return 0;
-        }
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK + PAGE).alignedSlice(PAGE).limit(CHUNK).slice();
-        long written = 0;
-        long done = 0; // everything before this has been copied (extents may share a page once aligned)
-        for (Extent e : extents) {
-            long pos = Math.max(done, e.offset() / PAGE * PAGE);
-            long end = Math.min(readable, (e.end() + PAGE - 1) / PAGE * PAGE);
-            while (pos < end) {
-                int n = (int) Math.min(CHUNK, end - pos);
-                source.read(pos, buf.clear().limit(n));
-                int at = 0;
-                while (at < n) {
-                    int len = Math.min(PAGE, n - at);
-                    if (isZero(buf, at, len)) {
-                        at += len;
-                        continue;
-                    }
-                    int runStart = at;
-                    while (at < n && !isZero(buf, at, Math.min(PAGE, n - at))) {
-                        at += Math.min(PAGE, n - at);
-                    }
-                    sink.write(pos + runStart, buf.limit(at).position(runStart));
-                    buf.limit(n);
-                    written += at - runStart;
-                    behind.written(at - runStart);
-                }
-                pos += n;
-            }
-            done = Math.max(done, end);
-        }
-        return written;
     }
 
     static boolean isZero(byte[] buf, int off, int len) {

@@ -33,7 +33,7 @@ final class WriteBehind {
     }
 
     /** Counts {@code bytes} more written; may start a background flush. */
-    void written(long bytes) {
+    synchronized void written(long bytes) {
         if (out == null) {
             return;
         }
@@ -57,7 +57,10 @@ final class WriteBehind {
 
     /** Waits for the background flush, if any, and throws what it failed with. */
     void finish() throws IOException {
-        Thread t = pending;
+        Thread t;
+        synchronized (this) {
+            t = pending;
+        }
         if (t != null) {
             boolean interrupted = false;
             while (true) {
