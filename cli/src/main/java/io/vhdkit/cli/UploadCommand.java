@@ -285,7 +285,13 @@ final class UploadCommand implements Callable<Integer> {
                             o = uploadOne(e.job(), options, stats, live, out, err, bulk);
                         }
                         outcomes[n] = o;
-                        finished.incrementAndGet();
+                        if (finished.incrementAndGet() < entries.size() && bulk) {
+                            // the image's chunk buffers are direct memory, returned to the OS only once a collection
+                            // finds them unreachable; they outlive young collections, and a manifest's small heap may
+                            // not need an old one for hundreds of images: collect now (milliseconds) so that memory
+                            // is bounded by the images in flight, not by the images done
+                            System.gc();
+                        }
                         if (bulk && format == OutputFormat.text) {
                             live.println(out, o.line());
                         }

@@ -224,6 +224,59 @@ class UploadCommandTest {
         assertEquals(2, CliRun.of("upload", "--manifest", manifest.toString(), "--shard", "4/3").exit());
     }
 
+    /**
+     * A manifest of 40 images of 24 MiB in a child JVM: its resident memory stays bounded by the images in flight
+     * (two at a time, each with its chunk buffers), not by the images done. The buffers are direct memory that only
+     * a collection returns; before the CLI collected after each image, the JVM held on to every finished image's
+     * buffers (here about 24 MiB each) until its direct-memory limit, a quarter of the machine's memory.
+     */
+    @Test
+    void manifestMemoryIsBoundedByTheImagesInFlight() throws Exception {
+        BlobContainerClient c = azurite.newContainer();
+        Path raw = tmp.resolve("same.raw");
+        byte[] b = new byte[24 * MIB];
+        new Random(24).nextBytes(b);
+        Files.write(raw, b);
+        StringBuilder json = new StringBuilder("[");
+        int images = 40;
+        for (int i = 0; i < images; i++) {
+            json.append(i > 0 ? "," : "").append("{\"image\": \"same.raw\", \"to\": \"")
+                    .append(Azurite.sasUrl(c.getBlobClient("r" + i + ".vhd"), null)).append("\", \"fromRaw\": true}");
+        }
+        Path manifest = tmp.resolve("many.json");
+        Files.writeString(manifest, json.append("]").toString());
+        Path out = tmp.resolve("many.out");
+        // the direct-memory limit as with a default heap on a 4 GiB machine (it defaults to -Xmx; the JDK collects
+        // when it is reached)
+        ProcessBuilder pb = new ProcessBuilder(HostileImagesTest.java().toString(), "-Xmx256m",
+                "-XX:MaxDirectMemorySize=1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "upload", "--manifest",
+                manifest.toString(), "--threads", "8", "--parallel-images", "2", "--progress", "none")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());   // the journals
+        Process p = pb.start();
+        long peakKib = 0;
+        Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+        while (!p.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmRSS:")) {
+                        peakKib = Math.max(peakKib, Long.parseLong(line.replaceAll("\\D", "")));
+                    }
+                }
+            } catch (java.io.IOException gone) {
+                // the process ended between the two calls
+            }
+        }
+        String log = Files.readString(out);
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains(images + " images, all uploaded"), log);
+        System.out.println("manifest of " + images + " images: peak RSS " + peakKib / 1024 + " MiB");
+        // the JVM itself takes about 150 MiB here; 2 images in flight hold at most 2 x 10 chunk buffers of 4 MiB
+        assertTrue(peakKib > 0 && peakKib < 400 * 1024, "peak RSS " + peakKib / 1024 + " MiB for " + images
+                + " images of 24 MiB, 2 in flight");
+        assertRawUploaded(c.getBlobClient("r" + (images - 1) + ".vhd"), raw);
+    }
+
     /** A child JVM uploading through a slow proxy is killed with SIGKILL mid-upload; --resume finishes the job. */
     @Test
     void resumeAfterSigkill() throws Exception {
