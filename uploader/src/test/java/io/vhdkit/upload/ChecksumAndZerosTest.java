@@ -21,7 +21,9 @@ class ChecksumAndZerosTest {
         ByteBuffer offsetArray = ByteBuffer.wrap(data).position(3 > from ? 0 : 3).slice()
                 .position(3 > from ? from : from - 3).limit((3 > from ? from : from - 3) + length);
         ByteBuffer bigEndianDirect = direct.duplicate().order(ByteOrder.BIG_ENDIAN);
-        return new ByteBuffer[] {heap, direct, offsetArray, bigEndianDirect, direct.asReadOnlyBuffer()};
+        // a read-only heap buffer has no accessible array: the checksum's fallback path
+        return new ByteBuffer[] {heap, direct, offsetArray, bigEndianDirect, direct.asReadOnlyBuffer(),
+            heap.asReadOnlyBuffer()};
     }
 
     @Test
