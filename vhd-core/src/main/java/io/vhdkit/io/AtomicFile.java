@@ -58,9 +58,9 @@ public final class AtomicFile implements Closeable {
 
     /** A new empty file with the default permissions (umask applies, unlike {@code Files.createTempFile}'s 0600). */
     private static Path newTemp(Path dir, String prefix) throws IOException {
-        java.security.SecureRandom random = new java.security.SecureRandom();
         for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve(prefix + Long.toUnsignedString(random.nextLong(), 36) + PARTIAL_SUFFIX);
+            long random = java.nio.ByteBuffer.wrap(RandomBytes.of(Long.BYTES)).getLong();
+            Path p = dir.resolve(prefix + Long.toUnsignedString(random, 36) + PARTIAL_SUFFIX);
             try {
                 return Files.createFile(p);
             } catch (FileAlreadyExistsException e) {

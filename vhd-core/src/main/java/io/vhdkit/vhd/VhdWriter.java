@@ -4,6 +4,7 @@ import io.vhdkit.disk.VirtualDisk;
 import io.vhdkit.io.AtomicFile;
 import io.vhdkit.io.Extent;
 import io.vhdkit.io.Extents;
+import io.vhdkit.io.RandomBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -72,7 +73,7 @@ public final class VhdWriter {
 
         /** A new disk with a random unique id, stamped now, with 2 MiB blocks if dynamic. */
         public static Options of(DiskType type, long size, boolean replace) {
-            return new Options(type, size, DEFAULT_BLOCK_SIZE, UUID.randomUUID(), Instant.now(), replace);
+            return new Options(type, size, DEFAULT_BLOCK_SIZE, RandomBytes.uuid(), Instant.now(), replace);
         }
     }
 
