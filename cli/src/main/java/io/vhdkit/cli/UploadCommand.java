@@ -182,7 +182,7 @@ final class UploadCommand implements Callable<Integer> {
     Path journal;
 
     @Option(names = "--max-tries", paramLabel = "N", defaultValue = "20", description = "Tries per request "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "(default: ${DEFAULT-VALUE}; at most 6 for the requests that check or prepare the destination).")
     int maxTries;
 
     @Option(names = "--try-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Time one request "
@@ -595,7 +595,10 @@ final class UploadCommand implements Callable<Integer> {
                     return failed(live, err, shown, dest, ExitCodes.FINDINGS, null, m.toString());
                 }
             }
-            Target target = Targets.open(targetSpec, options.tryTimeout(), threads);
+            // the requests that check and prepare the destination follow --max-tries too (at most 6 of them), so
+            // that an unreachable or refusing host fails as fast as the user asked
+            Target target = Targets.open(targetSpec, options.tryTimeout(), threads,
+                    Math.min(options.maxTries(), Targets.CONTROL_MAX_TRIES), options.retryBase(), options.retryMax());
             dest = target.display();
             if (md5 && target.managedDisk()) {
                 return failed(live, err, shown, dest, ExitCodes.USAGE, null, "vhdkit upload: --md5 is impossible "

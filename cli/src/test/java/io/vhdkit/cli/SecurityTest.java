@@ -96,7 +96,7 @@ class SecurityTest {
     }
 
     /** One error path: what ran, its output, and its journal if one was left. */
-    private record Case(String name, int exit, String out, String err, String journal) {
+    private record Case(String name, int exit, String out, String err, String journal, long millis) {
     }
 
     private Case inProcess(String name, String... args) throws Exception {
@@ -106,8 +106,10 @@ class SecurityTest {
             a.addAll(List.of("--journal", journal.toString(), "--progress", "none", "--max-tries", "2",
                     "--try-timeout", "5", "--retry-delay-ms", "10"));
         }
+        long start = System.nanoTime();
         CliRun r = CliRun.of(a.toArray(String[]::new));
-        return new Case(name, r.exit(), r.out(), r.err(), Files.exists(journal) ? Files.readString(journal) : "");
+        return new Case(name, r.exit(), r.out(), r.err(), Files.exists(journal) ? Files.readString(journal) : "",
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** A separate process with the environment given, and VHDKIT_DEBUG=1 so that stack traces would be printed. */
@@ -122,10 +124,12 @@ class SecurityTest {
                 .redirectError(tmp.resolve(name + ".err").toFile());
         pb.environment().putAll(env);
         pb.environment().put("VHDKIT_DEBUG", "1");
+        long start = System.nanoTime();
         Process p = pb.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), name + " did not finish");
         return new Case(name, p.exitValue(), Files.readString(tmp.resolve(name + ".out")),
-                Files.readString(tmp.resolve(name + ".err")), Files.exists(journal) ? Files.readString(journal) : "");
+                Files.readString(tmp.resolve(name + ".err")), Files.exists(journal) ? Files.readString(journal) : "",
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     @Test
@@ -189,7 +193,7 @@ class SecurityTest {
         CliRun mismatch = CliRun.of("upload", image, "--to", Azurite.sasUrl(c.getBlobClient("j.vhd"), null),
                 "--resume", "--journal", journal.toString(), "--progress", "none");
         cases.add(new Case("journal-mismatch", mismatch.exit(), mismatch.out(), mismatch.err(),
-                Files.exists(journal) ? Files.readString(journal) : ""));
+                Files.exists(journal) ? Files.readString(journal) : "", -1));
         // credentials from the environment, in separate processes that print stack traces (VHDKIT_DEBUG=1)
         String plainUrl = c.getBlobClient("env.vhd").getBlobUrl();
         cases.add(process("env-bad-account-key", Map.of("AZURE_STORAGE_KEY", fakeKey), "upload", image, "--to",
@@ -207,7 +211,12 @@ class SecurityTest {
             assertTrue(k.exit() != 0 || k.name().startsWith("help"), k.name() + " succeeded: " + k.err());
             assertFalse(k.err().contains("internal error"), k.name() + ": " + k.err());
             assertFalse(k.err().contains("IllegalStateException"), k.name() + " lost its reason: " + k.err());
-            seen.append(k.name()).append(" -> exit ").append(k.exit()).append('\n');
+            seen.append(k.name()).append(" -> exit ").append(k.exit()).append(" in ").append(k.millis())
+                    .append(" ms\n");
+            if (k.name().contains("unreachable") || k.name().equals("env-bad-connection-string")) {
+                // --max-tries 2 bounds the destination checks too (they took 6 tries and about 58 s before)
+                assertTrue(k.millis() < 30_000, k.name() + " took " + k.millis() + " ms with --max-tries 2");
+            }
         }
         // the JSON output of a successful upload, and its journal while it runs, carry no secret either
         Path j2 = tmp.resolve("ok.journal");

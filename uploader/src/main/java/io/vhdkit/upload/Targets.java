@@ -62,11 +62,31 @@ public final class Targets {
         }
     }
 
+    /** The most tries of a request that checks or prepares the destination (properties, create, page ranges). */
+    public static final int CONTROL_MAX_TRIES = 6;
+
     /**
-     * @param tryTimeout the time one Put Page may take before it is abandoned and retried
-     * @throws UploadException when the credentials are missing or the URL cannot be used
+     * {@link #open(Spec, Duration, int, int, Duration, Duration)} with the control requests' default retries:
+     * {@link #CONTROL_MAX_TRIES} tries, 1 s doubling up to 30 s between them.
      */
     public static Target open(Spec spec, Duration tryTimeout, int connections) throws UploadException {
+        return open(spec, tryTimeout, connections, CONTROL_MAX_TRIES, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param tryTimeout   the time one Put Page may take before it is abandoned and retried
+     * @param controlTries tries of each request that checks or prepares the destination, 1 to
+     *                     {@link #CONTROL_MAX_TRIES} (Put Pages are retried by the uploader, as its options say)
+     * @param retryBase    the first retry's delay of those requests, doubled at each further try
+     * @param retryMax     the longest delay between their tries
+     * @throws UploadException when the credentials are missing or the URL cannot be used
+     */
+    public static Target open(Spec spec, Duration tryTimeout, int connections, int controlTries, Duration retryBase,
+            Duration retryMax) throws UploadException {
+        if (controlTries < 1 || controlTries > CONTROL_MAX_TRIES) {
+            throw new IllegalArgumentException("control tries must be 1 to " + CONTROL_MAX_TRIES + ", not "
+                    + controlTries);
+        }
         ensureCommonPoolThreads();
         StartupTiming.mark("building the destination clients");
         HttpClient http = httpClient(tryTimeout, connections);
@@ -74,7 +94,9 @@ public final class Targets {
         SpecializedBlobClientBuilder control = builder(spec, http);
         int trySeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toSeconds()));
         data.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 1, trySeconds, null, null, null));
-        control.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 6, 300, 1000L, 30_000L, null));
+        long base = Math.max(1, retryBase.toMillis());
+        control.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, controlTries, 300, base,
+                Math.max(base, retryMax.toMillis()), null));
         PageBlobClient dataClient;
         PageBlobClient controlClient;
         try {
