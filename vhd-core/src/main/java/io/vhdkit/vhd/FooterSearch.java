@@ -8,6 +8,8 @@ import io.vhdkit.format.NotThisFormatException;
 import io.vhdkit.io.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -124,10 +126,22 @@ final class FooterSearch {
         int window = (int) Math.min(size, TRAILING_SCAN_BYTES);
         long base = size - window;
         ByteBuffer tail = source.read(base, window);
-        for (int i = window - VhdFooter.SIZE - 1; i >= 0; i--) {
-            if (tail.get(i) != 'c' || !VhdFooter.hasCookie(tail.position(i))) {
-                continue;
+        // every cookie in the window, found by String.indexOf (a vectorized search) over its bytes as Latin-1 chars,
+        // then tried from the last one back
+        byte[] bytes = new byte[window];
+        tail.get(0, bytes);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int[] cookies = new int[16];
+        int count = 0;
+        for (int i = text.indexOf(VhdFooter.COOKIE); i >= 0 && i < window - VhdFooter.SIZE;
+                i = text.indexOf(VhdFooter.COOKIE, i + 1)) {
+            if (count == cookies.length) {
+                cookies = Arrays.copyOf(cookies, count * 2);
             }
+            cookies[count++] = i;
+        }
+        while (count > 0) {
+            int i = cookies[--count];
             VhdFooter f = VhdFooter.decode(tail.slice(i, VhdFooter.SIZE));
             long at = base + i;
             if (!f.checksumValid()) {

@@ -425,8 +425,7 @@ public final class VhdChecker {
     private static void checkLocators(VhdFile file, DynamicHeader h, List<Finding> out) {
         long headerAt = file.headerOffset();
         for (ParentLocatorEntry e : h.usedLocators()) {
-            FieldRef at = FieldRef.of(FORMAT, "parent locator", "entry " + e.index(),
-                    headerAt + DynamicHeader.OFFSET_PARENT_LOCATORS + (long) e.index() * ParentLocatorEntry.SIZE);
+            FieldRef at = locatorEntry(headerAt, e);
             if (e.platform().isEmpty()) {
                 out.add(Finding.of(Severity.WARNING, at, "parent locator " + e.index() + " has unknown platform code "
                         + e.platformCode().hex() + " (\"" + e.platformCode().text() + "\")"));
@@ -447,8 +446,12 @@ public final class VhdChecker {
         }
         for (ParentLocator l : file.parentLocators()) {
             if (l.problem() != null && l.platform().map(p -> p.charset().isPresent()).orElse(false)) {
-                out.add(Finding.of(Severity.ERROR, FieldRef.of(FORMAT, "parent locator", "entry " + l.entry().index(),
-                        l.entry().dataOffset()), "parent locator " + l.entry().index() + " ("
+                // where its data is, or the entry itself when the data offset points outside the file
+                long data = l.entry().dataOffset();
+                FieldRef where = data >= 0 && data < file.fileSize()
+                        ? FieldRef.of(FORMAT, "parent locator", "entry " + l.entry().index(), data)
+                        : locatorEntry(headerAt, l.entry());
+                out.add(Finding.of(Severity.ERROR, where, "parent locator " + l.entry().index() + " ("
                         + l.entry().platformCode().text() + "): " + l.problem()));
             }
         }
@@ -458,6 +461,12 @@ public final class VhdChecker {
                     DynamicHeader.OFFSET_PARENT_NAME), "a differencing disk with neither a usable parent locator nor a "
                     + "parent name: its parent cannot be found"));
         }
+    }
+
+    /** The place of a parent locator entry in the dynamic header. */
+    private static FieldRef locatorEntry(long headerAt, ParentLocatorEntry e) {
+        return FieldRef.of(FORMAT, "parent locator", "entry " + e.index(),
+                headerAt + DynamicHeader.OFFSET_PARENT_LOCATORS + (long) e.index() * ParentLocatorEntry.SIZE);
     }
 
     /** Opens the chain, then checks each parent file and each child-parent link. */

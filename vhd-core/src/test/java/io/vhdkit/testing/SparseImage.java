@@ -25,6 +25,7 @@ public final class SparseImage {
     public static final long MAX_SIZE = 1L << 30;
     private static final int RECORD_HEADER = 6;
     private static final int MAX_RUN = 0xFFFF;
+    private static final byte[] ZERO_SECTOR = new byte[SECTOR];
 
     private final byte[] input;
     private final long size;
@@ -108,9 +109,7 @@ public final class SparseImage {
             if (have > 0) {
                 dst.put(input, at + within, have);
             }
-            for (int i = have; i < n; i++) {
-                dst.put((byte) 0);
-            }
+            dst.put(ZERO_SECTOR, 0, n - have);
             position += n;
         }
     }

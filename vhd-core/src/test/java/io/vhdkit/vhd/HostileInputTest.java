@@ -3,14 +3,18 @@ package io.vhdkit.vhd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vhdkit.check.Finding;
+import io.vhdkit.check.Severity;
 import io.vhdkit.disk.VirtualDisk;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.io.ByteArraySource;
 import io.vhdkit.io.Extent;
 import io.vhdkit.testing.Golden;
+import io.vhdkit.testing.SparseImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +49,28 @@ class HostileInputTest {
             assertTrue(System.nanoTime() < deadline, "too slow: " + round + " rounds in two minutes");
         }
         assertTrue(opened > ROUNDS / 10, "most mutants should still open, got " + opened);
+    }
+
+    /**
+     * A fuzzer's finding (VhdFileFuzzTest, kept as its input): a differencing disk whose W2ru locator's data offset
+     * is negative as a signed 64-bit number; the checker's finding about the locator placed itself at that offset
+     * and threw an IllegalArgumentException. It is now an error at the locator's entry in the dynamic header.
+     */
+    @Test
+    void aLocatorWhoseDataOffsetIsOutsideTheFileIsAFindingAtItsEntry() throws IOException {
+        byte[] input;
+        try (var in = getClass().getResourceAsStream("VhdFileFuzzTestInputs/vhdFile/locator-data-offset-negative")) {
+            input = in.readAllBytes();
+        }
+        try (VhdFile file = VhdFile.open(SparseImage.decode(input).source("finding.vhd"))) {
+            List<Finding> findings = new VhdChecker(VhdTestSupport.CLOCK).checkFile(file);
+            Finding locator = findings.stream()
+                    .filter(f -> f.severity() == Severity.ERROR && f.where().structure().equals("parent locator"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no locator error in " + findings));
+            long entries = file.headerOffset() + DynamicHeader.OFFSET_PARENT_LOCATORS;
+            assertTrue(locator.where().offset() >= entries
+                    && locator.where().offset() < entries + 8L * ParentLocatorEntry.SIZE, locator.toString());
+        }
     }
 
     /** Opens, checks, reads a few ranges and lists extents; true when the file opened. */
