@@ -205,12 +205,15 @@ public final class VhdFile implements Closeable {
             if (!bat.isAllocated(i)) {
                 continue;
             }
-            String problem = blockProblem(bat.sector(i), span, metadata, dataEnd);
+            // the message is made only for the entries listed: a hostile BAT can hold millions of bad ones
+            boolean listing = listed < MAX_LISTED_BAD_ENTRIES;
+            String problem = blockProblem(bat.sector(i), span, metadata, dataEnd, listing);
             if (problem == null) {
                 continue;
             }
             bad.set(i);
-            if (listed++ < MAX_LISTED_BAD_ENTRIES) {
+            listed++;
+            if (listing) {
                 anomalies.add(Finding.of(Severity.ERROR,
                         FieldRef.of(FORMAT, "BAT", "entry " + i, tableAt + (long) i * BlockAllocationTable.ENTRY_SIZE),
                         "sector " + bat.sector(i), null, "block " + i + " at sector " + bat.sector(i) + " "
@@ -224,17 +227,19 @@ public final class VhdFile implements Closeable {
         return bad;
     }
 
-    private static String blockProblem(long sector, long span, List<long[]> metadata, long dataEnd) {
+    /** What is wrong with a block (an empty string when {@code describe} is false), or null when nothing is. */
+    private static String blockProblem(long sector, long span, List<long[]> metadata, long dataEnd,
+                                       boolean describe) {
         long start = sector * VhdFooter.SECTOR_SIZE;
         long end = start + span;
         if (end > dataEnd) {
-            return "(bytes " + start + " to " + end + ") extends past the end of the data area at " + dataEnd
-                    + ": the file is truncated or the entry is wrong";
+            return !describe ? "" : "(bytes " + start + " to " + end + ") extends past the end of the data area at "
+                    + dataEnd + ": the file is truncated or the entry is wrong";
         }
         for (long[] m : metadata) {
             if (start < m[1] && m[0] < end) {
-                return "(bytes " + start + " to " + end + ") overlaps the VHD metadata at bytes " + m[0] + " to "
-                        + m[1];
+                return !describe ? "" : "(bytes " + start + " to " + end + ") overlaps the VHD metadata at bytes "
+                        + m[0] + " to " + m[1];
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package io.vhdkit.vhd;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,6 +10,7 @@ import io.vhdkit.disk.VirtualDisk;
 import io.vhdkit.format.FormatException;
 import io.vhdkit.io.ByteArraySource;
 import io.vhdkit.io.Extent;
+import io.vhdkit.testing.FuzzSeeds;
 import io.vhdkit.testing.Golden;
 import io.vhdkit.testing.SparseImage;
 import java.io.IOException;
@@ -70,6 +72,29 @@ class HostileInputTest {
             long entries = file.headerOffset() + DynamicHeader.OFFSET_PARENT_LOCATORS;
             assertTrue(locator.where().offset() >= entries
                     && locator.where().offset() < entries + 8L * ParentLocatorEntry.SIZE, locator.toString());
+        }
+    }
+
+    /**
+     * A fuzzer's finding (VhdChainFuzzTest, kept as its input): a child whose BAT holds a great many entries that
+     * point past the data area. Every one was described in a message, listed or not, and opening the file took 4 s
+     * of CPU under the fuzzer's instrumentation. The bad entries are all marked, the first few are listed and the
+     * rest counted in one finding.
+     */
+    @Test
+    void aBatOfManyEntriesPastTheDataAreaIsListedBriefly() throws IOException {
+        byte[] input;
+        try (var in = getClass().getResourceAsStream(
+                "VhdChainFuzzTestInputs/differencingChain/bat-entries-past-the-data-area-slow")) {
+            input = in.readAllBytes();
+        }
+        byte[] child = FuzzSeeds.split(input, 2)[0];
+        try (VhdFile file = VhdFile.open(SparseImage.decode(child).source("child.vhd"))) {
+            List<Finding> bat = file.anomalies().stream().filter(f -> f.where().structure().equals("BAT")).toList();
+            assertEquals(VhdFile.MAX_LISTED_BAD_ENTRIES + 1, bat.size(), bat::toString);
+            String more = bat.get(bat.size() - 1).message();
+            assertTrue(more.matches("\\d+ more BAT entries point outside the data area")
+                    && Long.parseLong(more.split(" ")[0]) > 1000, more);
         }
     }
 
