@@ -5,6 +5,7 @@ import io.vhdkit.disk.VirtualDisk;
 import io.vhdkit.testing.FuzzContract;
 import io.vhdkit.testing.FuzzSeeds;
 import io.vhdkit.testing.SparseImage;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +27,7 @@ class VhdChainFuzzTest {
     @FuzzTest(maxDuration = "15s")
     void differencingChain(byte[] input) {
         byte[][] files = FuzzSeeds.split(input, 2);
-        FuzzContract.check("vhd-chain", input, () -> {
+        FuzzContract.check("vhd-chain", input, List.of(), VhdFileFuzzTest.FUZZING_BUDGET_NANOS, () -> {
             try (VhdFile child = VhdFile.open(SparseImage.decode(files[0]).source("child.vhd"));
                     VhdFile parent = VhdFile.open(SparseImage.decode(files[1]).source("parent.vhd"))) {
                 VirtualDisk parentDisk = switch (parent.diskType()) {
