@@ -146,6 +146,10 @@ public final class VhdResize {
              FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             DynamicHeader header = file.header().orElseThrow();
             long need = VhdFile.ceilDiv(newSize, header.blockSize());
+            if (newSize > file.virtualSize()) {
+                // what another tool's shrink may have left past the old size must not come back as disk data
+                dropBlocksPast(file, header, ch, file.virtualSize(), "the old size", actions);
+            }
             if (need > header.maxTableEntries()) {
                 long room = roomAfterBat(file, header);
                 if (need * BlockAllocationTable.ENTRY_SIZE > room || need > VhdFile.MAX_BAT_ENTRIES) {
@@ -171,7 +175,7 @@ public final class VhdResize {
                         + " entries (into the free space after it) and updated the dynamic header");
             }
             if (newSize < file.virtualSize()) {
-                dropBlocksPast(file, header, ch, newSize, actions);
+                dropBlocksPast(file, header, ch, newSize, "the new size", actions);
             }
             byte[] footer = file.footer().resized(newSize).encode();
             VhdWriter.writeFully(ch, ByteBuffer.wrap(footer), file.footerOffset());
@@ -184,14 +188,17 @@ public final class VhdResize {
     }
 
     /**
-     * Shrinking: blocks wholly past the new size are unallocated in the BAT (their space stays in the file, unused),
-     * and the part of the last block past it is zeroed, so that growing again later reads zeros there.
+     * Makes everything past {@code size} read as zeros: blocks wholly past it are unallocated in the BAT (their space
+     * stays in the file, unused), and the part of the last block past it is zeroed unless it already is. Shrinking
+     * does it at the new size, so that growing again later reads zeros there; growing does it at the old size, for
+     * a disk another tool shrank without clearing (its BAT entries and data past the old size would otherwise
+     * reappear as the grown disk's content). {@code which} names the size in the actions reported.
      */
-    private static void dropBlocksPast(VhdFile file, DynamicHeader header, FileChannel ch, long newSize,
+    private static void dropBlocksPast(VhdFile file, DynamicHeader header, FileChannel ch, long size, String which,
                                        List<String> actions) throws IOException {
         BlockAllocationTable bat = file.bat().orElseThrow();
         long blockSize = header.blockSize();
-        int firstGone = (int) VhdFile.ceilDiv(newSize, blockSize);
+        int firstGone = (int) VhdFile.ceilDiv(size, blockSize);
         int dropped = 0;
         ByteBuffer unallocated = ByteBuffer.allocate(BlockAllocationTable.ENTRY_SIZE).putInt(0, -1);
         for (int i = firstGone; i < bat.size(); i++) {
@@ -201,22 +208,38 @@ public final class VhdResize {
                 dropped++;
             }
         }
-        int partial = (int) (newSize / blockSize);
-        long inBlock = newSize % blockSize;
-        if (inBlock != 0 && partial < bat.size() && bat.isAllocated(partial)) {
+        int partial = (int) (size / blockSize);
+        long inBlock = size % blockSize;
+        if (inBlock != 0 && partial < bat.size() && bat.isAllocated(partial)
+                && !allZero(file, file.blockDataOffset(partial) + inBlock, blockSize - inBlock)) {
             long dataAt = file.blockDataOffset(partial);
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(blockSize - inBlock, 1 << 20));
             for (long at = inBlock; at < blockSize; at += zeros.capacity()) {
                 VhdWriter.writeFully(ch, zeros.clear().limit((int) Math.min(zeros.capacity(), blockSize - at)),
                         dataAt + at);
             }
-            actions.add("zeroed block " + partial + " past the new size");
+            actions.add("zeroed block " + partial + " past " + which);
         }
         if (dropped > 0) {
-            actions.add("unallocated " + dropped + " BAT entries past the new size (their space stays unused in "
+            actions.add("unallocated " + dropped + " BAT entries past " + which + " (their space stays unused in "
                     + "the file; vhdkit convert compacts it)");
         }
         ch.force(true);
+    }
+
+    /** Whether the file's bytes {@code [at, at + length)} are all zeros. */
+    private static boolean allZero(VhdFile file, long at, long length) throws IOException {
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(1 << 20, length - done);
+            ByteBuffer b = file.source().read(at + done, n);
+            while (b.hasRemaining()) {
+                if (b.get() != 0) {
+                    return false;
+                }
+            }
+            done += n;
+        }
+        return true;
     }
 
     /** The bytes from the BAT's start to the first thing after it (a block, a locator, the footer). */
