@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Changes the virtual size of a fixed or dynamic VHD.",
                 "A fixed VHD grows in place (the file is extended as a hole and the footer moved); a dynamic one "
                         + "updates its footers, grows its BAT into the free space after it, or is rewritten to a "
-                        + "temporary file that replaces it (same unique id and block size).",
+                        + "temporary file that replaces it (same unique id and block size). The grown part reads "
+                        + "as zeros: blocks another tool left allocated past the old size are unallocated first.",
                 "Shrinking is refused below the end of the last partition (named), on a GPT disk, and on a disk "
                         + "without a partition table that holds data. Differencing disks are not resized: convert "
                         + "them first."},
