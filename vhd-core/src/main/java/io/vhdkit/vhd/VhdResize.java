@@ -210,7 +210,8 @@ public final class VhdResize {
         }
         int partial = (int) (size / blockSize);
         long inBlock = size % blockSize;
-        if (inBlock != 0 && partial < bat.size() && bat.isAllocated(partial)
+        // (a block whose entry points outside the data area is unreadable either way: it is left as it is)
+        if (inBlock != 0 && partial < bat.size() && bat.isAllocated(partial) && !file.badBatEntries().get(partial)
                 && !allZero(file, file.blockDataOffset(partial) + inBlock, blockSize - inBlock)) {
             long dataAt = file.blockDataOffset(partial);
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(blockSize - inBlock, 1 << 20));
