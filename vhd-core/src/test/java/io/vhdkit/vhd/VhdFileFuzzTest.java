@@ -26,8 +26,8 @@ class VhdFileFuzzTest {
     /**
      * The CPU budget of one input while fuzzing. A dynamic header may ask for a BAT of up to 16 Mi entries (64 MiB,
      * which a fuzz image of up to 1 GiB can hold): the reader decodes and checks every entry, which costs about 0.23 s
-     * in the product and about 5 s with vhd-core instrumented for coverage, every comparison traced (the kept input
-     * {@code bat-entries-past-the-data-area-slow} of VhdChainFuzzTest). Replays, not instrumented, keep
+     * in the product and about 5 s with vhd-core instrumented for coverage, every comparison traced (the finding
+     * {@code findings/bat-entries-past-the-data-area-slow}). Replays, not instrumented, keep
      * {@link FuzzContract#BUDGET_NANOS}.
      */
     static final long FUZZING_BUDGET_NANOS = System.getenv("JAZZER_FUZZ") != null ? 8_000_000_000L
