@@ -72,7 +72,8 @@ public class UploadPipelineBench {
                         && Files.size(d.resolve("zeros80.vhd")) == SIZE + 512);
         vhd = dir.resolve(content + ".vhd");
         BenchData.warm(vhd);
-        server = new ProcessBuilder("java", discardServer().toString(), "0")
+        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                discardServer().toString(), "0")
                 .redirectErrorStream(true).start();
         String endpoint = endpoint(server);
         target = Targets.open(new Targets.Spec(endpoint + "/bench/" + content + ".vhd?sv=2021-06-08&sp=rw&sig=bench",

@@ -125,11 +125,11 @@ final class FooterSearch {
             throws IOException {
         int window = (int) Math.min(size, TRAILING_SCAN_BYTES);
         long base = size - window;
-        ByteBuffer tail = source.read(base, window);
+        byte[] bytes = new byte[window];
+        source.readFully(base, ByteBuffer.wrap(bytes));
+        ByteBuffer tail = ByteBuffer.wrap(bytes);
         // every cookie in the window, found by String.indexOf (a vectorized search) over its bytes as Latin-1 chars,
         // then tried from the last one back
-        byte[] bytes = new byte[window];
-        tail.get(0, bytes);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int[] cookies = new int[16];
         int count = 0;
