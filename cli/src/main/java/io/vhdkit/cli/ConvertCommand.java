@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,8 +75,14 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The conversion with the options set, printing to {@code out} and {@code err}; also what {@link QuickConvert}
+     * runs without picocli, so this path must not touch {@link #spec}.
+     */
+    int run(PrintWriter out, PrintWriter err) {
         try {
             Inputs.requireReadable(input);
         } catch (IOException e) {
@@ -159,17 +164,19 @@ final class ConvertCommand implements Callable<Integer> {
                 return ExitCodes.UNREADABLE;
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            out.printf(Locale.ROOT, "%s (%s, %s) -> %s (%s VHD, virtual size %s): %s of data written, file %d "
-                            + "bytes, %.1f s%n", input, packed.compressed() ? packed.describe() + "; " + source.description()
-                            : source.description(), bytes(inputSize), output,
-                    t.label(), bytes(size), bytes(r.dataBytes()), r.fileSize(), seconds);
+            // plain concatenation, not printf: java.util.Formatter loads the locale machinery, about 15 ms of a
+            // conversion that takes a few tenths of a second
+            out.println(input + " (" + (packed.compressed() ? packed.describe() + "; " : "") + source.description()
+                    + ", " + bytes(inputSize) + ") -> " + output + " (" + t.label() + " VHD, virtual size "
+                    + bytes(size) + "): " + bytes(r.dataBytes()) + " of data written, file " + r.fileSize()
+                    + " bytes, " + decimal(seconds, 1) + " s");
             if (size != inputSize) {
-                out.printf(Locale.ROOT, "  the virtual size grew from %d to %d bytes (%s)%n", inputSize, size,
-                        alignMib ? "--align-mib" : "a whole number of 512-byte sectors");
+                out.println("  the virtual size grew from " + inputSize + " to " + size + " bytes ("
+                        + (alignMib ? "--align-mib" : "a whole number of 512-byte sectors") + ")");
             }
             if (size % MIB != 0) {
-                out.printf(Locale.ROOT, "  note: the virtual size %d is not a whole MiB; Azure rejects it "
-                        + "(convert with --align-mib, or vhdkit resize %s --align-mib)%n", size, output);
+                out.println("  note: the virtual size " + size + " is not a whole MiB; Azure rejects it (convert with "
+                        + "--align-mib, or vhdkit resize " + output + " --align-mib)");
             }
             return ExitCodes.OK;
         } catch (FormatException | ParentNotFoundException e) {
@@ -190,6 +197,11 @@ final class ConvertCommand implements Callable<Integer> {
         if (n % MIB == 0) {
             return n + " bytes (" + n / MIB + " MiB)";
         }
-        return String.format(Locale.ROOT, "%d bytes (%.2f MiB)", n, n / (double) MIB);
+        return n + " bytes (" + decimal(n / (double) MIB, 2) + " MiB)";
+    }
+
+    /** {@code x} with {@code places} decimals, rounded half up: what {@code %.Nf} prints, without a Formatter. */
+    static String decimal(double x, int places) {
+        return java.math.BigDecimal.valueOf(x).setScale(places, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -1,8 +1,15 @@
 package io.vhdkit.cli;
 
-import picocli.CommandLine;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 
-/** The {@code vhdkit} entry point: the only place that exits. */
+/**
+ * The {@code vhdkit} entry point: the only place that exits. It names no picocli type, so that a {@code convert}
+ * taken by {@link QuickConvert} never loads picocli ({@link CommandTree} holds the rest).
+ */
 public final class Main {
 
     private Main() {
@@ -30,61 +37,50 @@ public final class Main {
         t.start();
     }
 
-    /** Runs the command line and returns the exit code (used by tests). */
+    /** Runs the command line on the standard streams and returns the exit code. */
     public static int run(String... args) {
-        return commandLine(System.out, args.length > 0 ? args[0] : null).execute(args);
+        return run(System.out, writer(System.out, "sun.stdout.encoding"), writer(System.err, "sun.stderr.encoding"),
+                args);
     }
 
-    /** The configured command line, with vhdkit's exit codes and error handling. */
-    public static CommandLine commandLine() {
-        return commandLine(System.out);
-    }
-
-    /** The command line, with binary output ({@code vhdkit cat}) going to {@code data}. */
-    static CommandLine commandLine(java.io.OutputStream data) {
-        return commandLine(data, null);
+    /** A text writer on a standard stream in the encoding picocli would choose for it. */
+    private static PrintWriter writer(OutputStream stream, String encodingProperty) {
+        String name = System.getProperty(encodingProperty);
+        Charset cs = Charset.defaultCharset();
+        if (name != null && Charset.isSupported(name)) {
+            cs = Charset.forName(name);
+        }
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, cs)), true);
     }
 
     /**
-     * The command line with every subcommand, or only with {@code only} when that names one (what {@code vhdkit
-     * upload ...} needs: the other commands' models are never built).
+     * Runs the command line and returns the exit code: text goes to {@code out} and {@code err}, binary output
+     * ({@code vhdkit cat}) to {@code data}. A well-formed {@code convert} runs without picocli ({@link QuickConvert});
+     * everything else through picocli, with only the named subcommand's model built.
      */
-    static CommandLine commandLine(java.io.OutputStream data, String only) {
-        CommandLine.IFactory defaults = CommandLine.defaultFactory();
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> cls) throws Exception {
-                return cls == CatCommand.class ? cls.cast(new CatCommand(data)) : defaults.create(cls);
-            }
-        };
-        CommandLine cli = new CommandLine(new VhdkitCommand(), factory);
-        Class<?> named = null;
-        for (Class<?> c : VhdkitCommand.SUBCOMMANDS) {
-            if (c != CommandLine.HelpCommand.class && c.getAnnotation(CommandLine.Command.class).name().equals(only)) {
-                named = c;
+    static int run(OutputStream data, PrintWriter out, PrintWriter err, String... args) {
+        ConvertCommand quick = QuickConvert.parse(args);
+        if (quick != null) {
+            try {
+                return quick.run(out, err);
+            } catch (RuntimeException e) {
+                return internalError(e, err);
+            } finally {
+                out.flush();
+                err.flush();
             }
         }
-        for (Class<?> c : VhdkitCommand.SUBCOMMANDS) {
-            if (named == null || c == named) {
-                try {
-                    cli.addSubcommand(new CommandLine(factory.create(c), factory));
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot make the " + c.getSimpleName() + " command", e);
-                }
-            }
+        return CommandTree.execute(data, out, err, args);
+    }
+
+    /** What a command's unexpected exception prints, and its exit code. */
+    static int internalError(Exception e, PrintWriter err) {
+        err.println("vhdkit: internal error: " + e);
+        if (System.getenv("VHDKIT_DEBUG") != null) {
+            e.printStackTrace(err);
+        } else {
+            err.println("vhdkit: set VHDKIT_DEBUG=1 for the stack trace, and please report it");
         }
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("vhdkit: internal error: " + e);
-            if (System.getenv("VHDKIT_DEBUG") != null) {
-                e.printStackTrace(cmd.getErr());
-            } else {
-                cmd.getErr().println("vhdkit: set VHDKIT_DEBUG=1 for the stack trace, and please report it");
-            }
-            return ExitCodes.INTERNAL;
-        });
-        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
-        cli.getCommandSpec().subcommands().values()
-                .forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE));
-        return cli;
+        return ExitCodes.INTERNAL;
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import picocli.CommandLine;
 
 /**
  * One run of the command line, in process, with its exit code and what it printed.
@@ -18,12 +17,9 @@ record CliRun(int exit, String out, String err, byte[] data) {
 
     static CliRun of(String... args) {
         java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
-        CommandLine cli = Main.commandLine(data);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
+        int exit = Main.run(data, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new CliRun(exit, out.toString(), err.toString(), data.toByteArray());
     }
 

@@ -312,4 +312,19 @@ class ConvertCommandTest {
         assertTrue(r.out().contains("--align-mib"), r::toString);
         assertTrue(r.out().contains("Exit codes:"), r::toString);
     }
+
+    @Test
+    void decimalsAreWhatPrintfWouldPrint() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20261122);
+        List<Double> xs = new java.util.ArrayList<>(List.of(0.0, 0.05, 0.15, 0.25, 0.35, 1.005, 2.675, 0.125, 99.95,
+                309.40234375, 1e-9, 123456789.125));
+        for (int i = 0; i < 10_000; i++) {
+            xs.add(r.nextLong(1L << 44) / (double) MIB);
+            xs.add(r.nextDouble() * 100);
+        }
+        for (double x : xs) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", x), ConvertCommand.decimal(x, 1), "x=" + x);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.2f", x), ConvertCommand.decimal(x, 2), "x=" + x);
+        }
+    }
 }

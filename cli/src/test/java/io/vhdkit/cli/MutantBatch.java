@@ -169,10 +169,8 @@ public final class MutantBatch {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         FutureTask<Integer> task = new FutureTask<>(() -> {
-            picocli.CommandLine cli = Main.commandLine(OutputStream.nullOutputStream());
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            return cli.execute(args);
+            return Main.run(OutputStream.nullOutputStream(), new PrintWriter(out, true), new PrintWriter(err, true),
+                    args);
         });
         Thread t = new Thread(task, "mutant");
         t.setDaemon(true);
