@@ -17,6 +17,12 @@ public final class Main {
 
     public static void main(String[] args) {
         io.vhdkit.upload.StartupTiming.mark("main");
+        // JNA's first use runs `ldconfig -p` to learn the system's library directories (a child process, about 20 ms
+        // of a conversion); the only library vhdkit opens is libc, which JNA loads by its soname through the
+        // dynamic linker's own search, so that list is never needed
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "");
+        }
         if (args.length > 0 && args[0].equals("upload")) {
             prewarmUpload();
         }

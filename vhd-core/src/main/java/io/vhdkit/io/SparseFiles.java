@@ -1,7 +1,6 @@
 package io.vhdkit.io;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
@@ -11,8 +10,9 @@ import java.util.List;
 
 /**
  * The data and hole map of a file through {@code lseek(2)} with {@code SEEK_DATA}/{@code SEEK_HOLE} (POSIX.1-2024;
- * Linux 3.1+, FreeBSD, macOS, illumos), called through JNA. Where the platform or the filesystem cannot tell, the
- * whole range is data.
+ * Linux 3.1+, FreeBSD, macOS, illumos), called through JNA's direct mapping (static native methods bound once:
+ * no interface proxy to generate at start-up, and cheaper calls). Where the platform or the filesystem cannot tell,
+ * the whole range is data.
  */
 public final class SparseFiles {
 
@@ -23,7 +23,7 @@ public final class SparseFiles {
     private static final int ENXIO = 6;
 
     private static final Whence WHENCE = Whence.forPlatform();
-    private static volatile CLibrary libc;
+    private static volatile boolean bound;
     private static volatile boolean unavailable = WHENCE == null || Native.LONG_SIZE != 8;
 
     private SparseFiles() {
@@ -42,18 +42,21 @@ public final class SparseFiles {
         }
     }
 
-    /** The libc calls we need; {@code off_t} is 64-bit on the 64-bit platforms we enable. */
-    interface CLibrary extends Library {
-        int open(String path, int flags) throws LastErrorException;
+    /** The libc calls we need, bound by {@link Native#register}; {@code off_t} is 64-bit where we enable them. */
+    private static final class CLibrary {
+        private CLibrary() {
+        }
 
-        long lseek(int fd, long offset, int whence) throws LastErrorException;
+        static native int open(String path, int flags) throws LastErrorException;
 
-        int close(int fd) throws LastErrorException;
+        static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
     }
 
     /** Whether the hole map can be asked for on this platform. */
     public static boolean supported() {
-        return library() != null;
+        return library();
     }
 
     /**
@@ -68,36 +71,35 @@ public final class SparseFiles {
             return List.of();
         }
         List<Extent> whole = List.of(new Extent(from, to - from));
-        CLibrary c = library();
-        if (c == null) {
+        if (!library()) {
             return whole;
         }
         int fd;
         try {
-            fd = c.open(path.toString(), O_RDONLY);
+            fd = CLibrary.open(path.toString(), O_RDONLY);
         } catch (LastErrorException e) {
             throw new IOException(path + ": cannot open to read its hole map (errno " + e.getErrorCode() + ")", e);
         }
         try {
-            return scan(c, fd, from, to);
+            return scan(fd, from, to);
         } catch (LastErrorException e) {
             return whole; // EINVAL and friends: this filesystem cannot tell
         } finally {
             try {
-                c.close(fd);
+                CLibrary.close(fd);
             } catch (LastErrorException ignored) {
                 // nothing was written: a failed close loses nothing
             }
         }
     }
 
-    private static List<Extent> scan(CLibrary c, int fd, long from, long to) {
+    private static List<Extent> scan(int fd, long from, long to) {
         List<Extent> out = new ArrayList<>();
         long pos = from;
         while (pos < to) {
             long data;
             try {
-                data = c.lseek(fd, pos, WHENCE.seekData());
+                data = CLibrary.lseek(fd, pos, WHENCE.seekData());
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ENXIO) {
                     break; // no data at or after pos
@@ -107,7 +109,7 @@ public final class SparseFiles {
             if (data >= to) {
                 break;
             }
-            long hole = c.lseek(fd, data, WHENCE.seekHole());
+            long hole = CLibrary.lseek(fd, data, WHENCE.seekHole());
             if (hole <= data) {
                 hole = to; // a filesystem answer that makes no progress: treat the rest as data
             }
@@ -120,20 +122,23 @@ public final class SparseFiles {
         return List.copyOf(out);
     }
 
-    private static CLibrary library() {
+    /** Binds {@link CLibrary} once; false when it cannot be. */
+    private static boolean library() {
         if (unavailable) {
-            return null;
+            return false;
         }
-        CLibrary c = libc;
-        if (c == null) {
-            try {
-                c = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
-                libc = c;
-            } catch (LinkageError e) {
-                unavailable = true;
-                return null;
+        if (!bound) {
+            synchronized (SparseFiles.class) {
+                if (!bound && !unavailable) {
+                    try {
+                        Native.register(CLibrary.class, Platform.C_LIBRARY_NAME);
+                        bound = true;
+                    } catch (LinkageError | IllegalArgumentException e) {
+                        unavailable = true; // no libc JNA can open, or a missing symbol
+                    }
+                }
             }
         }
-        return c;
+        return bound;
     }
 }
