@@ -24,8 +24,8 @@ public final class ImageProbe {
         ZSTD("a zstd-compressed file", "vhdkit validate, inspect and convert read it as it is; decompress it for other tools"),
         TAR("a tar archive", "vhdkit validate, inspect and convert read the one image in it; extract it for other tools"),
         ISO9660("an ISO 9660 image", null),
-        RAW_GPT("a raw disk image with a GPT", "add a VHD footer: qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on IN OUT.vhd"),
-        RAW_MBR("a raw disk image with an MBR", "add a VHD footer: qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on IN OUT.vhd"),
+        RAW_GPT("a raw disk image with a GPT", "make it a fixed VHD: `vhdkit convert IN OUT.vhd --align-mib`"),
+        RAW_MBR("a raw disk image with an MBR", "make it a fixed VHD: `vhdkit convert IN OUT.vhd --align-mib`"),
         UNKNOWN("not a recognised disk image format", null);
 
         private final String description;

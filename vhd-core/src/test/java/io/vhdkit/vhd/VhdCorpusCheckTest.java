@@ -101,7 +101,7 @@ class VhdCorpusCheckTest {
             "other/disk.qcow2 | this is a QCOW2 image",
             "other/disk.vdi   | this is a VirtualBox VDI image",
             "other/disk.vmdk  | this is a VMDK image",
-            "other/mbr.raw    | this is a raw disk image with an MBR (add a VHD footer",
+            "other/mbr.raw    | this is a raw disk image with an MBR (make it a fixed VHD: `vhdkit convert",
             "other/data.vhd.gz | this is a gzip-compressed file (vhdkit validate, inspect and convert read it",
             "other/empty.bin  | too short to hold a VHD footer",
             "other/short.bin  | too short to hold a VHD footer",

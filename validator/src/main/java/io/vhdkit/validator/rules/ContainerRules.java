@@ -32,8 +32,8 @@ final class ContainerRules {
     static final long OS_DISK_MAX = 4L << 40;
     static final long GEN1_OS_DISK_MAX = 2L << 40;
 
-    private static final String TO_FIXED = "convert it to a fixed VHD: qemu-img convert -f vpc -O vpc -o "
-            + "subformat=fixed,force_size=on IN.vhd OUT.vhd";
+    private static final String TO_FIXED = "convert it to a fixed VHD: `vhdkit convert IN.vhd OUT.vhd` (a "
+            + "dynamic or differencing VHD is read through its whole chain)";
 
     private ContainerRules() {
     }
@@ -45,8 +45,9 @@ final class ContainerRules {
     static final class NotVhd extends BaseRule {
         NotVhd() {
             super("vhd/not-vhd", Scope.CONTAINER, "The file is a VHD: its last 512 bytes are a VHD footer",
-                    "convert the image to a fixed VHD (qemu-img convert -O vpc -o subformat=fixed,force_size=on IN "
-                            + "OUT.vhd)", Severity.ERROR, Severity.ERROR, Severity.ERROR);
+                    "convert the image to a fixed VHD: `vhdkit convert IN OUT.vhd` (a raw disk or a VHDX; other "
+                            + "formats: `qemu-img convert -O vpc -o subformat=fixed,force_size=on IN OUT.vhd`)",
+                    Severity.ERROR, Severity.ERROR, Severity.ERROR);
         }
 
         @Override
@@ -74,8 +75,9 @@ final class ContainerRules {
     static final class FooterChecksum extends BaseRule {
         FooterChecksum() {
             super("vhd/footer-checksum", Scope.CONTAINER, "The footer's checksum is right",
-                    "rewrite the footer with a correct checksum (from the copy at offset 0 of a dynamic disk, or by "
-                            + "converting the image again)", Severity.ERROR, Severity.ERROR, Severity.ERROR);
+                    "run `vhdkit repair IN.vhd` (`--dry-run` first shows the change): it restores the footer from its "
+                            + "copy at offset 0 of a dynamic disk, or recomputes the checksum when the rest is sound",
+                    Severity.ERROR, Severity.ERROR, Severity.ERROR);
         }
 
         @Override
@@ -102,7 +104,9 @@ final class ContainerRules {
         @Override
         public List<Hit> check(ImageContext ctx) {
             return vhd(ctx).filter(v -> v.diskType() != DiskType.FIXED)
-                    .map(v -> List.of(Hit.of("the VHD is " + v.diskType().label() + "; Azure needs a fixed VHD")))
+                    .map(v -> List.of(Hit.of("the VHD is " + v.diskType().label() + "; Azure needs a fixed VHD")
+                            .withFix(v.virtualSize() % MIB == 0 ? TO_FIXED : "convert it to a fixed VHD of a whole "
+                                    + "number of MiB: `vhdkit convert IN.vhd OUT.vhd --align-mib`")))
                     .orElse(List.of());
         }
     }
@@ -110,7 +114,8 @@ final class ContainerRules {
     static final class SizeNotMibAligned extends BaseRule {
         SizeNotMibAligned() {
             super("vhd/size-not-mib-aligned", Scope.CONTAINER, "The virtual size is a whole number of MiB",
-                    "grow the virtual size to the next whole MiB", Severity.ERROR, Severity.ERROR, Severity.ERROR);
+                    "grow the virtual size to the next whole MiB: `vhdkit resize IN.vhd --align-mib`",
+                    Severity.ERROR, Severity.ERROR, Severity.ERROR);
         }
 
         @Override
@@ -122,16 +127,17 @@ final class ContainerRules {
             long size = v.get().virtualSize();
             long aligned = (size / MIB + 1) * MIB;
             return List.of(Hit.of(String.format(Locale.ROOT, "virtual size %d is not a whole MiB (%.2f MiB); Azure "
-                    + "rejects it", size, size / (double) MIB)).withFix("grow it to " + aligned + " bytes: "
-                    + "qemu-img convert -f vpc -O raw IN.vhd disk.raw && qemu-img resize -f raw disk.raw " + aligned
-                    + " && qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on disk.raw OUT.vhd"));
+                    + "rejects it", size, size / (double) MIB)).withFix("run `vhdkit resize IN.vhd --align-mib` "
+                    + "(grows it to " + aligned + " bytes in place), or `vhdkit convert IN.vhd OUT.vhd --align-mib` "
+                    + "for a new fixed VHD"));
         }
     }
 
     static final class SizeLimit extends BaseRule {
         SizeLimit() {
             super("vhd/size-limit", Scope.CONTAINER, "The virtual size is within Azure's limits (20 MiB to 32 TiB; "
-                    + "OS disks at most 4 TiB, 2 TiB on Gen1)", "resize the disk within the limits",
+                    + "OS disks at most 4 TiB, 2 TiB on Gen1)", "resize the disk within the limits: `vhdkit resize "
+                    + "IN.vhd --size BYTES` (it never cuts into a partition)",
                     Severity.ERROR, Severity.ERROR, Severity.ERROR);
         }
 
@@ -171,7 +177,8 @@ final class ContainerRules {
     static final class FileSize extends BaseRule {
         FileSize() {
             super("vhd/file-size", Scope.CONTAINER, "The file is exactly the virtual size plus the 512-byte footer",
-                    "truncate the file to the virtual size + 512 bytes, or convert it again",
+                    "`vhdkit repair IN.vhd` cuts bytes after the footer and completes a 511-byte footer; a file "
+                            + "whose data and footer disagree otherwise is converted again from its source",
                     Severity.ERROR, Severity.ERROR, Severity.ERROR);
         }
 
@@ -188,7 +195,16 @@ final class ContainerRules {
             }
             return List.of(Hit.of("the file is " + actual + " bytes; a fixed VHD of virtual size "
                     + v.get().virtualSize() + " is " + expected + " (" + describe(v.get()) + ")")
-                    .withFix("truncate -s " + expected + " IN.vhd, once the footer is the last 512 bytes"));
+                    .withFix(fix(v.get())));
+        }
+
+        private static String fix(VhdFile v) {
+            return switch (v.footerLocation()) {
+                case LEGACY_END -> "run `vhdkit repair IN.vhd`: it completes the footer to 512 bytes";
+                case BEFORE_TRAILING_BYTES -> "run `vhdkit repair IN.vhd`: it cuts the bytes after the footer";
+                default -> "the footer's virtual size does not match the data: convert the image again from its "
+                        + "source (`vhdkit convert`)";
+            };
         }
 
         private static String describe(VhdFile v) {
@@ -208,7 +224,8 @@ final class ContainerRules {
 
         Structure() {
             super("vhd/structure", Scope.CONTAINER, "The VHD's structures are sound (what vhdkit check reports)",
-                    "run vhdkit check for the details; convert the image again from its source",
+                    "run `vhdkit check IN.vhd` for the details; `vhdkit repair IN.vhd` fixes what it can without "
+                            + "losing data; otherwise convert the image again from its source",
                     Severity.ERROR, Severity.ERROR, Severity.ERROR);
         }
 
