@@ -67,6 +67,14 @@ class ContainerFixesTest {
     }
 
     @Test
+    void theTextReportNamesTheImageInTheCommand(@TempDir Path dir) throws IOException {
+        Path image = dir.resolve("my disk.vhd");
+        Files.copy(Fixtures.vhd("fixed-chs.vhd"), image);
+        CliRun r = CliRun.of("validate", "--profile", "azure-data-disk", image.toString());
+        assertTrue(r.out().contains("fix: run `vhdkit resize '" + image + "' --align-mib`"), r::toString);
+    }
+
+    @Test
     void aDynamicVhdIsConvertedAsItsFixSays(@TempDir Path dir) throws IOException {
         JsonNode before = findings(Fixtures.vhd("dynamic.vhd"));
         assertTrue(rules(before).contains("vhd/not-fixed"), before::toString);

@@ -4,6 +4,7 @@ import io.vhdkit.check.Severity;
 import io.vhdkit.validator.RuleFinding;
 import io.vhdkit.validator.ValidationResult;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,11 +43,48 @@ public final class TextReport {
                 out.printf("    [%s] %s%s%n", f.rule(), ReportText.printable(f.message()),
                         f.path() == null ? "" : " (" + ReportText.printable(f.path()) + ")");
                 if (f.fix() != null && s != Severity.INFO) {
-                    out.printf("      fix: %s%n", ReportText.printable(f.fix()));
+                    out.printf("      fix: %s%n", ReportText.printable(concreteFix(f.fix(), r.image())));
                 }
             }
         }
         out.printf(Locale.ROOT, "  read %d bytes in %d ms%n", r.bytesRead(), r.millis());
+    }
+
+    /**
+     * The fix with the image's own path in the {@code `vhdkit ...`} commands it quotes, ready to paste: {@code IN.vhd}
+     * when the image is a .vhd file, {@code IN} (the image of any format) always. Machine-readable reports keep the
+     * placeholders, which do not depend on where the image was.
+     */
+    static String concreteFix(String fix, Path image) {
+        StringBuilder out = new StringBuilder(fix.length() + 32);
+        int at = 0;
+        while (true) {
+            int start = fix.indexOf("`vhdkit ", at);
+            int end = start < 0 ? -1 : fix.indexOf('`', start + 1);
+            if (end < 0) {
+                return out.append(fix, at, fix.length()).toString();
+            }
+            out.append(fix, at, start);
+            boolean vhd = image.getFileName() != null
+                    && image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd");
+            String quoted = shellQuoted(image.toString());
+            String[] words = fix.substring(start, end).split(" ", -1);
+            for (int i = 0; i < words.length; i++) {
+                String w = words[i];
+                out.append(i == 0 ? "" : " ").append(w.equals("IN") || vhd && w.equals("IN.vhd") ? quoted : w);
+            }
+            at = end;
+        }
+    }
+
+    /** {@code s} as one word for a POSIX shell: as it is when that is safe, else in single quotes. */
+    static String shellQuoted(String s) {
+        boolean plain = !s.isEmpty() && s.chars()
+                .allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "_@%+=:,./-".indexOf(c) >= 0));
+        if (plain) {
+            return s;
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static long count(ValidationResult r, Severity s) {
