@@ -12,8 +12,8 @@ import java.util.Set;
  *
  * <p>The subset: {@code convert} first, then exactly two positional parameters (IN and OUT, neither empty nor
  * starting with '-' or '@', picocli's argument-file prefix) and the options {@link #FLAGS} and {@link #VALUED} in any
- * order, each at most once, a valued one as {@code --name VALUE} or {@code --name=VALUE} with a value that neither
- * is empty nor starts with '-'. No {@code --}, no help or version options, no abbreviations, no picocli system
+ * order, each at most once, a valued one as {@code --name VALUE} (a VALUE not starting with '@') or {@code
+ * --name=VALUE}, the value neither empty nor starting with '-'. No {@code --}, no help or version options, no abbreviations, no picocli system
  * properties. {@code QuickConvertTest} checks that every option of {@link ConvertCommand} is known here and that
  * both parsers give the same command for the same arguments.
  */
@@ -78,8 +78,8 @@ final class QuickConvert {
                 } else {
                     return null;
                 }
-                if (value.isEmpty() || value.charAt(0) == '-') {
-                    return null;
+                if (value.isEmpty() || value.charAt(0) == '-' || eq < 0 && value.charAt(0) == '@') {
+                    return null; // picocli expands an argument starting with '@' wherever it stands
                 }
                 switch (name) {
                     case "--type" -> c.type = ConvertCommand.OutputType.valueOf(value);

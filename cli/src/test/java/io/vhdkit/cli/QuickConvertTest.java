@@ -69,7 +69,8 @@ class QuickConvertTest {
                 new String[] {"convert", "/abs/in.vhd.xz", "rel/../out.vhd", "--force", "--no-sync", "--align-mib",
                         "--type=dynamic", "--source-format=auto", "--temp-dir=/var/tmp"},
                 new String[] {"convert", "in=1.vhd", "out.vhd"},
-                new String[] {"convert", "ïn.vhd", "öut.vhd"});
+                new String[] {"convert", "ïn.vhd", "öut.vhd"},
+                new String[] {"convert", "--temp-dir=@t", "in", "out"});
         for (String[] args : cases) {
             ConvertCommand quick = QuickConvert.parse(args);
             assertNotNull(quick, () -> "taken by the quick path: " + List.of(args));
@@ -104,6 +105,7 @@ class QuickConvertTest {
                 new String[] {"convert", "in", "out", "--type=fixed", "--type=fixed"},
                 new String[] {"convert", "in", "out", "--source-format", "qcow2"},
                 new String[] {"convert", "in", "out", "--temp-dir", "-t"},
+                new String[] {"convert", "in", "out", "--temp-dir", "@t"},
                 new String[] {"convert", "in\0x", "out"},
                 new String[] {"validate", "in", "out"},
                 new String[] {"--version"},
