@@ -53,8 +53,12 @@ public final class Main {
     private static PrintWriter writer(OutputStream stream, String encodingProperty) {
         String name = System.getProperty(encodingProperty);
         Charset cs = Charset.defaultCharset();
-        if (name != null && Charset.isSupported(name)) {
-            cs = Charset.forName(name);
+        try {
+            if (name != null && Charset.isSupported(name)) {
+                cs = Charset.forName(name);
+            }
+        } catch (IllegalArgumentException e) {
+            // an illegal charset name: the default
         }
         return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, cs)), true);
     }
