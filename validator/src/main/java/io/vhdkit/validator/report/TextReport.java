@@ -53,9 +53,10 @@ public final class TextReport {
     }
 
     /**
-     * The fix with the image's own path in the {@code `vhdkit ...`} commands it quotes, ready to paste: {@code IN.vhd}
-     * when the image is a .vhd file, {@code IN} (the image of any format) always. Machine-readable reports keep the
-     * placeholders, which do not depend on where the image was.
+     * The fix with the image's own path in the {@code `vhdkit ...`} commands it quotes, ready to paste: {@code IN} (the
+     * image of any format) always, {@code IN.vhd} in a {@code vhdkit convert} always (it reads compressed inputs too)
+     * and in the other commands when the image is a .vhd file. Machine-readable reports keep the placeholders, which
+     * do not depend on where the image was.
      */
     static String concreteFix(String fix, Path image) {
         StringBuilder out = new StringBuilder(fix.length() + 32);
@@ -71,9 +72,12 @@ public final class TextReport {
                     && image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd");
             String quoted = shellQuoted(image.toString());
             String[] words = fix.substring(start, end).split(" ", -1);
+            // convert reads every input vhdkit reads (compressed, VHDX, raw); resize, repair and check want a VHD
+            boolean any = words.length > 1 && words[1].equals("convert");
             for (int i = 0; i < words.length; i++) {
                 String w = words[i];
-                out.append(i == 0 ? "" : " ").append(w.equals("IN") || vhd && w.equals("IN.vhd") ? quoted : w);
+                boolean in = w.equals("IN") || w.equals("IN.vhd") && (vhd || any);
+                out.append(i == 0 ? "" : " ").append(in ? quoted : w);
             }
             at = end;
         }

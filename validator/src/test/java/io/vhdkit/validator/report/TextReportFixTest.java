@@ -17,11 +17,12 @@ class TextReportFixTest {
     }
 
     @Test
-    void inStandsForAnImageOfAnyFormatAndInVhdOnlyForAVhd() {
+    void inStandsForAnImageOfAnyFormatAndInVhdForAVhdOrInAConvert() {
         assertEquals("`vhdkit convert disk.vhdx OUT.vhd`",
                 TextReport.concreteFix("`vhdkit convert IN OUT.vhd`", Path.of("disk.vhdx")));
-        assertEquals("`vhdkit resize IN.vhd --align-mib`",
-                TextReport.concreteFix("`vhdkit resize IN.vhd --align-mib`", Path.of("disk.vhd.xz")));
+        assertEquals("`vhdkit resize IN.vhd --align-mib`, or `vhdkit convert disk.vhd.xz OUT.vhd --align-mib`",
+                TextReport.concreteFix("`vhdkit resize IN.vhd --align-mib`, or `vhdkit convert IN.vhd OUT.vhd "
+                        + "--align-mib`", Path.of("disk.vhd.xz")));
         assertEquals("`truncate -s 0 IN`", TextReport.concreteFix("`truncate -s 0 IN`", Path.of("a.vhd")));
         assertEquals("no command here", TextReport.concreteFix("no command here", Path.of("a.vhd")));
         assertEquals("an open `vhdkit repair IN.vhd", TextReport.concreteFix("an open `vhdkit repair IN.vhd",
