@@ -7,6 +7,8 @@ import io.vhdkit.vhd.ParentNotFoundException;
 import io.vhdkit.vhd.VhdWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,6 +204,6 @@ final class ConvertCommand implements Callable<Integer> {
 
     /** {@code x} with {@code places} decimals, rounded half up: what {@code %.Nf} prints, without a Formatter. */
     static String decimal(double x, int places) {
-        return java.math.BigDecimal.valueOf(x).setScale(places, java.math.RoundingMode.HALF_UP).toPlainString();
+        return BigDecimal.valueOf(x).setScale(places, RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -211,9 +211,9 @@ public final class VhdResize {
         int partial = (int) (size / blockSize);
         long inBlock = size % blockSize;
         // (a block whose entry points outside the data area is unreadable either way: it is left as it is)
-        if (inBlock != 0 && partial < bat.size() && bat.isAllocated(partial) && !file.badBatEntries().get(partial)
-                && !allZero(file, file.blockDataOffset(partial) + inBlock, blockSize - inBlock)) {
-            long dataAt = file.blockDataOffset(partial);
+        long dataAt = inBlock != 0 && partial < bat.size() && bat.isAllocated(partial)
+                && !file.badBatEntries().get(partial) ? file.blockDataOffset(partial) : -1;
+        if (dataAt >= 0 && !allZero(file, dataAt + inBlock, blockSize - inBlock)) {
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(blockSize - inBlock, 1 << 20));
             for (long at = inBlock; at < blockSize; at += zeros.capacity()) {
                 VhdWriter.writeFully(ch, zeros.clear().limit((int) Math.min(zeros.capacity(), blockSize - at)),

@@ -60,6 +60,9 @@ public final class TextReport {
      */
     static String concreteFix(String fix, Path image) {
         StringBuilder out = new StringBuilder(fix.length() + 32);
+        boolean vhd = image.getFileName() != null
+                && image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd");
+        String quoted = shellQuoted(image.toString());
         int at = 0;
         while (true) {
             int start = fix.indexOf("`vhdkit ", at);
@@ -68,9 +71,6 @@ public final class TextReport {
                 return out.append(fix, at, fix.length()).toString();
             }
             out.append(fix, at, start);
-            boolean vhd = image.getFileName() != null
-                    && image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd");
-            String quoted = shellQuoted(image.toString());
             String[] words = fix.substring(start, end).split(" ", -1);
             // convert reads every input vhdkit reads (compressed, VHDX, raw); resize, repair and check want a VHD
             boolean any = words.length > 1 && words[1].equals("convert");
