@@ -21,7 +21,9 @@ final class BufferPool {
     BufferPool(int count, int size) {
         free = new ArrayBlockingQueue<>(count);
         for (int i = 0; i < count; i++) {
-            free.add(ByteBuffer.allocateDirect(size + ALIGN).alignedSlice(ALIGN).limit(size).slice());
+            // alignedSlice also rounds the capacity down to a whole number of ALIGN units
+            int whole = (size + ALIGN - 1) / ALIGN * ALIGN;
+            free.add(ByteBuffer.allocateDirect(whole + ALIGN).alignedSlice(ALIGN).limit(size).slice());
         }
     }
 

@@ -56,6 +56,19 @@ class UnitTest {
     }
 
     @Test
+    void bufferPoolHoldsPageAlignedBuffersOfAnyValidChunkSize() throws InterruptedException {
+        for (int size : new int[] {512, 6 * 1024, 4096, 3 * 512 * 1024 + 512, ChunkPlan.MAX_CHUNK}) {
+            BufferPool pool = new BufferPool(2, size);
+            for (int i = 0; i < 2; i++) {
+                ByteBuffer b = pool.take();
+                assertEquals(size, b.capacity(), "size " + size);
+                assertEquals(size, b.remaining());
+                assertEquals(0, Native.address(b) % BufferPool.ALIGN, "size " + size);
+            }
+        }
+    }
+
+    @Test
     void zeroScan() {
         byte[] b = new byte[4 * MIB];
         assertTrue(Zeros.isAllZero(b, 0, b.length));
