@@ -156,18 +156,7 @@ public final class Uploader {
                 if (whole == null && !source.sequentialOnly()) {
                     // read, zero scan, checksum and send all in a worker: the reads run in parallel too
                     ByteBuffer buf = buffers.take();
-                    try {
-                        submit(pool, outstanding, () -> {
-                            try {
-                                readAndSend(c, buf, existing);
-                            } finally {
-                                buffers.give(buf);
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        buffers.give(buf);
-                        throw e;
-                    }
+                    submit(pool, outstanding, () -> readAndSend(c, buf, existing), buffers, buf);
                     continue;
                 }
                 ByteBuffer buf = buffers.take();
@@ -187,13 +176,7 @@ public final class Uploader {
                         }
                     } else {
                         handedOver = true;
-                        submit(pool, outstanding, () -> {
-                            try {
-                                put(c, buf);
-                            } finally {
-                                buffers.give(buf);
-                            }
-                        });
+                        submit(pool, outstanding, () -> put(c, buf), buffers, buf);
                     }
                 } finally {
                     if (!handedOver) {
@@ -378,6 +361,15 @@ public final class Uploader {
     }
 
     private void submit(ExecutorService pool, Phaser outstanding, Task task) {
+        submit(pool, outstanding, task, null, null);
+    }
+
+    /**
+     * Runs a task in the pool unless the upload has failed already; {@code buf} (when not null) goes back to
+     * {@code buffers} whether the task ran, failed or was skipped, so that the producer never waits for a buffer that
+     * a skipped task holds.
+     */
+    private void submit(ExecutorService pool, Phaser outstanding, Task task, BufferPool buffers, ByteBuffer buf) {
         outstanding.register();
         try {
             pool.execute(() -> {
@@ -388,10 +380,16 @@ public final class Uploader {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
+                    if (buf != null) {
+                        buffers.give(buf);
+                    }
                     outstanding.arriveAndDeregister();
                 }
             });
         } catch (RuntimeException e) {
+            if (buf != null) {
+                buffers.give(buf);
+            }
             outstanding.arriveAndDeregister();
             throw e;
         }
