@@ -41,6 +41,19 @@ public interface UploadSource extends Closeable {
     /** Fills {@code dst} from its position to its limit with the bytes at {@code position}. */
     void read(long position, ByteBuffer dst) throws IOException;
 
+    /**
+     * The bytes of {@code [position, position + length)} as a read-only buffer over the input file itself (a memory
+     * mapping: no copy), or null when they must be {@linkplain #read read}. Hand the view to {@link #release} once
+     * nothing needs its bytes; it stays readable afterwards (it reads the file again), so a late reader is safe.
+     */
+    default ByteBuffer view(long position, int length) throws IOException {
+        return null;
+    }
+
+    /** Gives back the memory of a {@link #view} that nothing needs any more. */
+    default void release(ByteBuffer view) {
+    }
+
     /** Bytes read from the input files so far. */
     long bytesRead();
 

@@ -263,13 +263,30 @@ public final class UploadSources {
         }
     }
 
-    /** A fixed VHD read straight from its file: holes from SEEK_HOLE. */
+    /** A fixed VHD read straight from its file, or viewed through mappings of it: holes from SEEK_HOLE. */
     private static final class FixedFileSource extends VhdSource {
         private final String description;
+        private final MappedViews views;
 
         FixedFileSource(VhdImage image, SourceIdentity0 id, String description) {
             super(image, id);
             this.description = description;
+            this.views = MappedViews.of(image.file().source(), size());
+        }
+
+        @Override
+        public ByteBuffer view(long position, int length) throws IOException {
+            return views == null ? null : views.view(position, length);
+        }
+
+        @Override
+        public void release(ByteBuffer view) {
+            views.release(view);
+        }
+
+        @Override
+        public long bytesRead() {
+            return super.bytesRead() + (views == null ? 0 : views.bytesViewed());
         }
 
         @Override
@@ -315,13 +332,14 @@ public final class UploadSources {
         }
     }
 
-    /** A raw image (holes from SEEK_HOLE) followed by a generated fixed footer. */
+    /** A raw image (holes from SEEK_HOLE; viewed through mappings where it can) followed by a generated footer. */
     private static final class RawSource implements UploadSource {
         private final ByteSource file;
         private final byte[] footer;
         private final SourceIdentity0 id;
         private final long rawSize;
         private final String how;
+        private final MappedViews views;
 
         RawSource(ByteSource file, byte[] footer, SourceIdentity0 id, String how) throws IOException {
             this.file = file;
@@ -329,6 +347,17 @@ public final class UploadSources {
             this.id = id;
             this.rawSize = file.size();
             this.how = how;
+            this.views = MappedViews.of(file, rawSize);   // a chunk holding footer bytes is read
+        }
+
+        @Override
+        public ByteBuffer view(long position, int length) throws IOException {
+            return views == null ? null : views.view(position, length);
+        }
+
+        @Override
+        public void release(ByteBuffer view) {
+            views.release(view);
         }
 
         @Override
@@ -358,7 +387,7 @@ public final class UploadSources {
 
         @Override
         public long bytesRead() {
-            return file.bytesRead();
+            return file.bytesRead() + (views == null ? 0 : views.bytesViewed());
         }
 
         @Override

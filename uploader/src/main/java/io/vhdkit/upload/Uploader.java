@@ -411,15 +411,38 @@ public final class Uploader {
         stats.sent.add(c.length());
     }
 
-    /** Reads a chunk and sends it, clears it, or skips it when it is all zeros (in a worker thread). */
+    /**
+     * Reads a chunk (or views it in the input file's mapping, without a copy) and sends it, clears it, or skips it
+     * when it is all zeros (in a worker thread).
+     */
     private void readAndSend(Chunk c, ByteBuffer buf, List<Extent> existing) throws Exception {
-        readChunk(c, buf);
-        if (!Zeros.isAllZero(buf)) {
-            put(c, buf);
-        } else if (overlaps(existing, c)) {
-            clear(c);
-        } else {
-            stats.zeros.add(c.length());
+        ByteBuffer view = source.view(c.offset(), c.length());
+        try {
+            ByteBuffer bytes = view;
+            if (view == null) {
+                readChunk(c, buf);
+                bytes = buf;
+            } else {
+                stats.read.add(c.length());
+            }
+            if (!Zeros.isAllZero(bytes)) {
+                put(c, bytes);
+            } else if (overlaps(existing, c)) {
+                clear(c);
+            } else {
+                stats.zeros.add(c.length());
+            }
+        } catch (InternalError e) {
+            if (view == null || !String.valueOf(e.getMessage()).contains("unsafe memory access")) {
+                throw e;
+            }
+            // the JVM's answer to SIGBUS in a mapping: the input file shrank under it
+            throw new IOException("the file changed while it was read (it is shorter than when the upload started);"
+                    + " upload a copy that nothing writes to", e);
+        } finally {
+            if (view != null) {
+                source.release(view);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.vhdkit.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -197,6 +198,107 @@ class UploadAzuriteTest {
         Files.write(odd, new byte[1000]);
         UploadException e = assertThrows(UploadException.class, () -> UploadSources.openRaw(odd));
         assertTrue(e.getMessage().contains("512-byte sectors"), e.getMessage());
+    }
+
+    /**
+     * Chunks that start and end on a page are viewed in the input file's mapping instead of read (1 MiB chunks, the
+     * last one read: it holds footer bytes); chunks that do not are read (6 KiB). Both give the same blob, and a zero
+     * chunk seen through a view is skipped like a read one.
+     */
+    @Test
+    void mappedViewsAndReadsGiveTheSameBlob() throws Exception {
+        Path raw = tmp.resolve("random.raw");
+        byte[] data = new byte[4 * MIB + 3 * 512];
+        new Random(11).nextBytes(data);
+        java.util.Arrays.fill(data, 2 * MIB, 3 * MIB, (byte) 0);
+        Files.write(raw, data);
+        for (int chunk : new int[] {MIB, 6 * 1024}) {
+            BlobClient blob = azurite.newContainer().getBlobClient("raw-" + chunk + ".vhd");
+            try (UploadSource src = UploadSources.openRaw(raw)) {
+                assertNotNull(src.view(0, MIB), "a raw file on Linux is viewed");
+                src.release(src.view(0, MIB));
+                UploadResult r = upload(src, blob, opts().withChunkSize(chunk));
+                assertEquals(data.length + 512, r.stats().total());
+                long zeroChunks = 3L * MIB / chunk - (2L * MIB + chunk - 1) / chunk;   // inside [2 MiB, 3 MiB)
+                assertEquals(zeroChunks * chunk, r.stats().skipped(), r.stats().toString());
+                assertEquals(data.length + 512, r.stats().read(), r.stats().toString());
+            }
+            assertConverted(blob, raw, null);
+        }
+    }
+
+    /** The input shrinks while the upload reads it through a mapping: a clear error, not a crash of the JVM. */
+    @Test
+    void anInputThatShrinksUnderItsMappingFailsCleanly() throws Exception {
+        Path raw = tmp.resolve("shrinks.raw");
+        byte[] data = new byte[8 * MIB];
+        new Random(12).nextBytes(data);
+        Files.write(raw, data);
+        BlobClient blob = azurite.newContainer().getBlobClient("shrinks.vhd");
+        try (UploadSource src = UploadSources.openRaw(raw)) {
+            UploadSource shrinking = new ShrinksOnFirstView(src, raw);
+            UploadException e = assertThrows(UploadException.class,
+                    () -> upload(shrinking, blob, opts().withThreads(1).withChunkSize(MIB)));
+            assertTrue(e.getMessage().contains("the file changed while it was read"), e.getMessage());
+        }
+    }
+
+    /** A source that truncates its file to nothing right after it hands out its first view. */
+    private record ShrinksOnFirstView(UploadSource d, Path file) implements UploadSource {
+        @Override
+        public ByteBuffer view(long position, int length) throws IOException {
+            ByteBuffer v = d.view(position, length);
+            assertNotNull(v);
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                c.truncate(0);
+            }
+            return v;
+        }
+
+        @Override
+        public void release(ByteBuffer view) {
+            d.release(view);
+        }
+
+        @Override
+        public String name() {
+            return d.name();
+        }
+
+        @Override
+        public String description() {
+            return d.description();
+        }
+
+        @Override
+        public long size() {
+            return d.size();
+        }
+
+        @Override
+        public List<Extent> dataExtents() throws IOException {
+            return d.dataExtents();
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            d.read(position, dst);
+        }
+
+        @Override
+        public long bytesRead() {
+            return d.bytesRead();
+        }
+
+        @Override
+        public SourceIdentity identity() {
+            return d.identity();
+        }
+
+        @Override
+        public void close() throws IOException {
+            d.close();
+        }
     }
 
     /** A fixed VHD of 100 GiB virtual size holding 5 MiB of data: only the data is read and sent. */

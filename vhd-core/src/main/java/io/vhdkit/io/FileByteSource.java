@@ -3,6 +3,7 @@ package io.vhdkit.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -55,6 +56,20 @@ public final class FileByteSource implements ByteSource {
             pos += n;
             bytesRead.add(n);
         }
+    }
+
+    /**
+     * A read-only mapping of {@code [position, position + length)}, which must lie within the file ({@link #bytesRead}
+     * does not count what is read through it). If the file shrinks while the mapping is in use, an access past the new
+     * end fails with an {@link InternalError} (the JVM's answer to SIGBUS), not with a crash.
+     */
+    public MappedByteBuffer map(long position, int length) throws IOException {
+        long size = channel.size();
+        if (position < 0 || length < 0 || position > size - length) {
+            throw new EOFException(path + ": " + length + " bytes wanted at offset " + position + " of a file of "
+                    + size + " bytes");
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, position, length);
     }
 
     @Override
