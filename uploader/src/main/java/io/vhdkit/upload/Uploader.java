@@ -155,13 +155,14 @@ public final class Uploader {
                 }
                 if (whole == null && !source.sequentialOnly()) {
                     // read, zero scan, checksum and send all in a worker: the reads run in parallel too
-                    ByteBuffer buf = buffers.take();
-                    submit(pool, outstanding, () -> readAndSend(c, buf, existing), buffers, buf);
+                    BufferPool.Lease lease = buffers.lease();
+                    submit(pool, outstanding, () -> readAndSend(c, lease, existing), lease);
                     continue;
                 }
-                ByteBuffer buf = buffers.take();
+                BufferPool.Lease lease = buffers.lease();
                 boolean handedOver = false;
                 try {
+                    ByteBuffer buf = lease.buffer();
                     readChunk(c, buf);
                     if (whole != null) {
                         whole.update(buf.duplicate());
@@ -176,11 +177,11 @@ public final class Uploader {
                         }
                     } else {
                         handedOver = true;
-                        submit(pool, outstanding, () -> put(c, buf), buffers, buf);
+                        submit(pool, outstanding, () -> put(c, buf), lease);
                     }
                 } finally {
                     if (!handedOver) {
-                        buffers.give(buf);
+                        lease.close();
                     }
                 }
             }
@@ -361,15 +362,15 @@ public final class Uploader {
     }
 
     private void submit(ExecutorService pool, Phaser outstanding, Task task) {
-        submit(pool, outstanding, task, null, null);
+        submit(pool, outstanding, task, null);
     }
 
     /**
-     * Runs a task in the pool unless the upload has failed already; {@code buf} (when not null) goes back to
-     * {@code buffers} whether the task ran, failed or was skipped, so that the producer never waits for a buffer that
-     * a skipped task holds.
+     * Runs a task in the pool unless the upload has failed already; {@code lease} (when not null) is given back
+     * whether the task ran, failed or was skipped, so that the producer never waits for a lease that a skipped task
+     * holds.
      */
-    private void submit(ExecutorService pool, Phaser outstanding, Task task, BufferPool buffers, ByteBuffer buf) {
+    private void submit(ExecutorService pool, Phaser outstanding, Task task, BufferPool.Lease lease) {
         outstanding.register();
         try {
             pool.execute(() -> {
@@ -380,15 +381,15 @@ public final class Uploader {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
-                    if (buf != null) {
-                        buffers.give(buf);
+                    if (lease != null) {
+                        lease.close();
                     }
                     outstanding.arriveAndDeregister();
                 }
             });
         } catch (RuntimeException e) {
-            if (buf != null) {
-                buffers.give(buf);
+            if (lease != null) {
+                lease.close();
             }
             outstanding.arriveAndDeregister();
             throw e;
@@ -415,13 +416,13 @@ public final class Uploader {
      * Reads a chunk (or views it in the input file's mapping, without a copy) and sends it, clears it, or skips it
      * when it is all zeros (in a worker thread).
      */
-    private void readAndSend(Chunk c, ByteBuffer buf, List<Extent> existing) throws Exception {
+    private void readAndSend(Chunk c, BufferPool.Lease lease, List<Extent> existing) throws Exception {
         ByteBuffer view = source.view(c.offset(), c.length());
         try {
             ByteBuffer bytes = view;
             if (view == null) {
-                readChunk(c, buf);
-                bytes = buf;
+                bytes = lease.buffer();
+                readChunk(c, bytes);
             } else {
                 stats.read.add(c.length());
             }

@@ -60,12 +60,39 @@ class UnitTest {
         for (int size : new int[] {512, 6 * 1024, 4096, 3 * 512 * 1024 + 512, ChunkPlan.MAX_CHUNK}) {
             BufferPool pool = new BufferPool(2, size);
             for (int i = 0; i < 2; i++) {
-                ByteBuffer b = pool.take();
+                ByteBuffer b = pool.lease().buffer();
                 assertEquals(size, b.capacity(), "size " + size);
                 assertEquals(size, b.remaining());
                 assertEquals(0, Native.address(b) % BufferPool.ALIGN, "size " + size);
             }
         }
+    }
+
+    @Test
+    void bufferPoolLeasesBoundTheChunksInFlightAndBuffersAreMadeOnlyWhenAsked() throws Exception {
+        BufferPool pool = new BufferPool(2, 4096);
+        BufferPool.Lease a = pool.lease();
+        BufferPool.Lease b = pool.lease();
+        java.util.concurrent.CompletableFuture<BufferPool.Lease> third = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return pool.lease();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(100);
+        assertFalse(third.isDone(), "a third lease waits while two are out");
+        ByteBuffer buf = a.buffer();
+        buf.put((byte) 1);
+        assertTrue(a.buffer() == buf && a.buffer().position() == 0, "the same buffer, cleared");
+        a.close();
+        BufferPool.Lease c = third.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(c.buffer() == buf, "a closed lease's buffer is reused, not allocated again");
+        assertThrows(IllegalStateException.class, a::close);
+        assertThrows(IllegalStateException.class, a::buffer);
+        b.close();   // never asked for a buffer
+        c.close();
     }
 
     @Test
