@@ -227,6 +227,28 @@ public final class UploadSources {
         return Extents.normalize(out);
     }
 
+    /** A source whose bytes lie in one plain file, offered as views of its mapping where they can be. */
+    private interface Viewed extends UploadSource {
+        /** The views of the file, or null when it cannot be viewed (then every chunk is read). */
+        MappedViews views();
+
+        @Override
+        default ByteBuffer view(long position, int length) throws IOException {
+            return views() == null ? null : views().view(position, length);
+        }
+
+        @Override
+        default void release(ByteBuffer view) {
+            views().release(view);
+        }
+
+        /** The bytes handed out as views (the implementation adds what it read). */
+        @Override
+        default long bytesRead() {
+            return views() == null ? 0 : views().bytesViewed();
+        }
+    }
+
     /** A source backed by an opened VHD (and its parent chain): name, identity, bytes read and closing. */
     private abstract static class VhdSource implements UploadSource {
         final VhdImage image;
@@ -264,7 +286,7 @@ public final class UploadSources {
     }
 
     /** A fixed VHD read straight from its file, or viewed through mappings of it: holes from SEEK_HOLE. */
-    private static final class FixedFileSource extends VhdSource {
+    private static final class FixedFileSource extends VhdSource implements Viewed {
         private final String description;
         private final MappedViews views;
 
@@ -275,18 +297,13 @@ public final class UploadSources {
         }
 
         @Override
-        public ByteBuffer view(long position, int length) throws IOException {
-            return views == null ? null : views.view(position, length);
-        }
-
-        @Override
-        public void release(ByteBuffer view) {
-            views.release(view);
+        public MappedViews views() {
+            return views;
         }
 
         @Override
         public long bytesRead() {
-            return super.bytesRead() + (views == null ? 0 : views.bytesViewed());
+            return super.bytesRead() + Viewed.super.bytesRead();
         }
 
         @Override
@@ -333,7 +350,7 @@ public final class UploadSources {
     }
 
     /** A raw image (holes from SEEK_HOLE; viewed through mappings where it can) followed by a generated footer. */
-    private static final class RawSource implements UploadSource {
+    private static final class RawSource implements Viewed {
         private final ByteSource file;
         private final byte[] footer;
         private final SourceIdentity0 id;
@@ -351,13 +368,8 @@ public final class UploadSources {
         }
 
         @Override
-        public ByteBuffer view(long position, int length) throws IOException {
-            return views == null ? null : views.view(position, length);
-        }
-
-        @Override
-        public void release(ByteBuffer view) {
-            views.release(view);
+        public MappedViews views() {
+            return views;
         }
 
         @Override
@@ -387,7 +399,7 @@ public final class UploadSources {
 
         @Override
         public long bytesRead() {
-            return file.bytesRead() + (views == null ? 0 : views.bytesViewed());
+            return file.bytesRead() + Viewed.super.bytesRead();
         }
 
         @Override

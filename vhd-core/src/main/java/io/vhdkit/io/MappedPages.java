@@ -18,14 +18,15 @@ public final class MappedPages {
     /** {@code MADV_DONTNEED} on Linux (asm-generic/mman-common.h). */
     private static final int MADV_DONTNEED = 4;
 
-    private static volatile boolean bound;
-    private static volatile boolean unavailable = !Platform.isLinux() || Native.POINTER_SIZE != 8;
+    private static final LibcBinding LIBC = new LibcBinding(CLibrary.class,
+            Platform.isLinux() && Native.POINTER_SIZE == 8);
+    /** The page size once known; -1 when getpagesize gave something unusable. */
     private static volatile long pageSize;
 
     private MappedPages() {
     }
 
-    /** The libc calls we need, bound by {@link Native#register}. */
+    /** The libc calls we need, bound by {@link LibcBinding}. */
     private static final class CLibrary {
         private CLibrary() {
         }
@@ -79,29 +80,15 @@ public final class MappedPages {
         return x / unit * unit;
     }
 
-    /** Binds {@link CLibrary} once; false when it cannot be. */
+    /** Binds {@link CLibrary} once and learns the page size; false when either fails. */
     private static boolean library() {
-        if (unavailable) {
+        if (!LIBC.bound()) {
             return false;
         }
-        if (!bound) {
-            synchronized (MappedPages.class) {
-                if (!bound && !unavailable) {
-                    try {
-                        Native.register(CLibrary.class, Platform.C_LIBRARY_NAME);
-                        long size = CLibrary.getpagesize();
-                        if (size <= 0 || Long.bitCount(size) != 1) {
-                            unavailable = true;
-                        } else {
-                            pageSize = size;
-                            bound = true;
-                        }
-                    } catch (LinkageError | IllegalArgumentException e) {
-                        unavailable = true; // no libc JNA can open, or a missing symbol
-                    }
-                }
-            }
+        if (pageSize == 0) {
+            long size = CLibrary.getpagesize();
+            pageSize = size > 0 && Long.bitCount(size) == 1 ? size : -1;
         }
-        return bound;
+        return pageSize > 0;
     }
 }

@@ -23,8 +23,7 @@ public final class SparseFiles {
     private static final int ENXIO = 6;
 
     private static final Whence WHENCE = Whence.forPlatform();
-    private static volatile boolean bound;
-    private static volatile boolean unavailable = WHENCE == null || Native.LONG_SIZE != 8;
+    private static final LibcBinding LIBC = new LibcBinding(CLibrary.class, WHENCE != null && Native.LONG_SIZE == 8);
 
     private SparseFiles() {
     }
@@ -42,7 +41,7 @@ public final class SparseFiles {
         }
     }
 
-    /** The libc calls we need, bound by {@link Native#register}; {@code off_t} is 64-bit where we enable them. */
+    /** The libc calls we need, bound by {@link LibcBinding}; {@code off_t} is 64-bit where we enable them. */
     private static final class CLibrary {
         private CLibrary() {
         }
@@ -122,23 +121,7 @@ public final class SparseFiles {
         return List.copyOf(out);
     }
 
-    /** Binds {@link CLibrary} once; false when it cannot be. */
     private static boolean library() {
-        if (unavailable) {
-            return false;
-        }
-        if (!bound) {
-            synchronized (SparseFiles.class) {
-                if (!bound && !unavailable) {
-                    try {
-                        Native.register(CLibrary.class, Platform.C_LIBRARY_NAME);
-                        bound = true;
-                    } catch (LinkageError | IllegalArgumentException e) {
-                        unavailable = true; // no libc JNA can open, or a missing symbol
-                    }
-                }
-            }
-        }
-        return bound;
+        return LIBC.bound();
     }
 }
