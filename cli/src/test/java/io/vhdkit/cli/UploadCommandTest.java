@@ -199,6 +199,19 @@ class UploadCommandTest {
         assertRawUploaded(c.getBlobClient("raw.vhd"), raw);
     }
 
+    /** A chunk size the option accepts but that is not a whole number of pages: its buffers are allocated and read. */
+    @Test
+    void chunkSizeThatIsNotAWholeNumberOfPages() throws Exception {
+        Path raw = randomRaw("odd-chunks.raw", 21);
+        BlobContainerClient c = azurite.newContainer();
+        CliRun r = CliRun.of("upload", raw.toString(), "--from-raw", "--connection-string",
+                Azurite.connectionString(azurite.endpoint()), "--container", c.getBlobContainerName(), "--name",
+                "odd.vhd", "--chunk-size", "1049088", "--progress", "none", "--journal", tmp.resolve("jo").toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("skipped 3.0 MiB"), r.out());   // the 3 chunks of 1 MiB + 512 inside the zeros
+        assertRawUploaded(c.getBlobClient("odd.vhd"), raw);
+    }
+
     @Test
     void manifestWithShards() throws Exception {
         BlobContainerClient c = azurite.newContainer();
