@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Chunks of a plain file seen through read-only memory mappings instead of read into a buffer: the zero scan, the
  * checksum and the socket take the bytes from the page cache, which saves the copy a read makes (JMH
- * {@code UploadPipelineBench}, random data: 655-683 -> 485-544 ms per 512 MiB).
+ * {@code UploadPipelineBench}, random data: 473-503 -> 396-425 ms per 512 MiB; benchmarks/README.md).
  *
  * <p>The file is mapped in windows of {@link #WINDOW} bytes, of which the most recent two are kept for the next
  * views; an older one is unmapped by the garbage collector once no view of it is left, so a straggling view stays

@@ -55,7 +55,7 @@ public final class SparseFiles {
 
     /** Whether the hole map can be asked for on this platform. */
     public static boolean supported() {
-        return library();
+        return LIBC.bound();
     }
 
     /**
@@ -70,7 +70,7 @@ public final class SparseFiles {
             return List.of();
         }
         List<Extent> whole = List.of(new Extent(from, to - from));
-        if (!library()) {
+        if (!LIBC.bound()) {
             return whole;
         }
         int fd;
@@ -119,9 +119,5 @@ public final class SparseFiles {
             pos = hole;
         }
         return List.copyOf(out);
-    }
-
-    private static boolean library() {
-        return LIBC.bound();
     }
 }
