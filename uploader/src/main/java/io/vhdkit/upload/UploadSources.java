@@ -196,6 +196,16 @@ public final class UploadSources {
         }
 
         @Override
+        public ByteBuffer view(long position, int length) throws IOException {
+            return s.view(position, length);
+        }
+
+        @Override
+        public void release(ByteBuffer view) {
+            s.release(view);
+        }
+
+        @Override
         public long bytesRead() {
             return s.bytesRead();
         }
