@@ -42,6 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
 class UploadKillTrialsTest {
 
     private static final int MIB = 1 << 20;
+    /** A kill after a random delay comes at the latest once the journal has grown by this many chunks. */
+    private static final int MAX_JOURNAL_GROWTH = 6;
+    /**
+     * The most chunks one run can complete before its kill: {@link #MAX_JOURNAL_GROWTH} plus those acknowledged
+     * while the test polls or sleeps its last 60 ms (3 threads, at least 60 ms per Put Page) and while the kill lands.
+     */
+    static final int MAX_CHUNKS_PER_KILL = 12;
 
     private final Azurite azurite;
     @TempDir
@@ -51,19 +58,29 @@ class UploadKillTrialsTest {
         this.azurite = azurite;
     }
 
-    /** A fixed VHD of random data with zero runs (which the uploader skips), 20 MiB. */
+    /**
+     * A fixed VHD of random data with four zero runs of 1 MiB (which the uploader skips), 80 MiB: 152 chunks of
+     * 512 KiB to send. Every kill lets at most {@link #MAX_CHUNKS_PER_KILL} chunks through, so ten kills always
+     * land before the upload can finish, however fast the machine.
+     */
     private Path fixedVhd(Random rnd) throws Exception {
         Path vhd = tmp.resolve("source-" + rnd.nextInt(1000) + ".vhd");
-        int size = 20 * MIB;
-        byte[] b = new byte[size];
-        rnd.nextBytes(b);
-        for (int k = 0; k < 4; k++) {
-            int at = rnd.nextInt(size / MIB) * MIB;
-            java.util.Arrays.fill(b, at, at + MIB, (byte) 0);
+        int mibs = 80;
+        java.util.Set<Integer> zeroMibs = new java.util.HashSet<>();
+        while (zeroMibs.size() < 4) {
+            zeroMibs.add(rnd.nextInt(mibs));
         }
+        byte[] b = new byte[MIB];
         try (FileChannel ch = FileChannel.open(vhd, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(b));
-            ch.write(ByteBuffer.wrap(VhdFooter.fixed(size, UUID.randomUUID(), 0).encode()));
+            for (int m = 0; m < mibs; m++) {
+                if (zeroMibs.contains(m)) {
+                    java.util.Arrays.fill(b, (byte) 0);
+                } else {
+                    rnd.nextBytes(b);
+                }
+                ch.write(ByteBuffer.wrap(b));
+            }
+            ch.write(ByteBuffer.wrap(VhdFooter.fixed((long) mibs * MIB, UUID.randomUUID(), 0).encode()));
         }
         return vhd;
     }
@@ -106,8 +123,10 @@ class UploadKillTrialsTest {
                 String url = Azurite.sasUrl(blob, proxy.endpoint());
                 int trialKills = 0;
                 int exit = -1;
+                long journaledBeforeLast = 0;
                 while (exit != 0) {
                     Path log = tmp.resolve("t" + t + "-" + runs + ".log");
+                    journaledBeforeLast = Math.max(0, lines(journal) - 1);   // less the header line
                     Process child = upload(vhd, url, journal, log);
                     runs++;
                     if (trialKills < killsPerTrial) {
@@ -137,9 +156,9 @@ class UploadKillTrialsTest {
                 }
                 faults += trialFaults;
                 lines.add(String.format(Locale.ROOT, "trial %d: %d SIGKILLs, %d faults injected (%d resets, %d "
-                        + "503s, %d 500s, %d stalls of 1.5 s) in %d Put Page requests, %d upload processes so far", t,
-                        trialKills, trialFaults, injected[0], injected[1], injected[2], injected[3],
-                        proxy.pageWrites(), runs));
+                        + "503s, %d 500s, %d stalls of 1.5 s) in %d Put Page requests, %d upload processes so far; "
+                        + "%d chunks journaled before the last run", t, trialKills, trialFaults, injected[0],
+                        injected[1], injected[2], injected[3], proxy.pageWrites(), runs, journaledBeforeLast));
                 assertTrue(trialKills >= Math.min(killsPerTrial, 10), lines.get(lines.size() - 1));
             }
             assertEquals(UploadCommandTest.sha256(vhd, Files.size(vhd)), Azurite.sha256(blob),
@@ -163,9 +182,11 @@ class UploadKillTrialsTest {
     }
 
     /**
-     * Kills the child at a random point: during start-up (one kill in four), or once it has begun uploading (its
-     * first line is printed) after a random delay, or after the journal has grown by a few chunks (between and during
-     * Put Page requests).
+     * Kills the child at a random point: during start-up (one kill in four); or once it has begun uploading (its
+     * first line is printed) after a random delay of up to 1.5 s, but before the journal has grown by
+     * {@link #MAX_JOURNAL_GROWTH} chunks; or once the journal has grown by 1 to 4 chunks, within 60 ms (between and
+     * during Put Page requests). Progress per kill is thus bounded by chunks, not by time, so a fast upload cannot
+     * finish before its kill.
      */
     private static void killAtRandom(Process child, Path journal, Path log, Random rnd) throws Exception {
         int how = rnd.nextInt(4);
@@ -176,12 +197,16 @@ class UploadKillTrialsTest {
             while (Files.size(log) == 0 && child.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            long start = lines(journal);
             if (how == 1) {
-                Thread.sleep(rnd.nextInt(1500));
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rnd.nextInt(1500));
+                while (System.nanoTime() < until && lines(journal) < start + MAX_JOURNAL_GROWTH && child.isAlive()) {
+                    Thread.sleep(2);
+                }
             } else {
-                long target = lines(journal) + 1 + rnd.nextInt(4);
+                long target = start + 1 + rnd.nextInt(4);
                 while (lines(journal) < target && child.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
+                    Thread.sleep(2);
                 }
                 Thread.sleep(rnd.nextInt(60));
             }
