@@ -117,20 +117,15 @@ for c in dynamic-to-fixed fixed-to-dynamic raw-to-fixed; do
   "$VHDKIT" check "out-$c-vhdkit.vhd" > /dev/null || { echo "$c: vhdkit check found problems" >&2; exit 1; }
   # the data ranges (SEEK_DATA/SEEK_HOLE) of both outputs: what each tool chose to write. Allocation adds ext4's own
   # metadata (extent-tree blocks), whose count depends on when write-back ran, not on the tool
-  ranges=$(python3 - "out-$c-vhdkit.vhd" "out-$c-qemu.vhd" <<'P'
+  ranges=$(PYTHONPATH="$ROOT/fixtures/vhd" python3 - "out-$c-vhdkit.vhd" "out-$c-qemu.vhd" <<'P'
 import os, sys
+from sparseio import data_extents
 def ranges(path):
-    fd = os.open(path, os.O_RDONLY); size = os.fstat(fd).st_size; out = []; pos = 0
+    fd = os.open(path, os.O_RDONLY)
     try:
-        while pos < size:
-            try:
-                d = os.lseek(fd, pos, os.SEEK_DATA)
-            except OSError:
-                break
-            pos = os.lseek(fd, d, os.SEEK_HOLE); out.append((d, pos))
+        return data_extents(fd, os.fstat(fd).st_size)
     finally:
         os.close(fd)
-    return out
 v, q = ranges(sys.argv[1]), ranges(sys.argv[2])
 sv, sq = sum(e - b for b, e in v), sum(e - b for b, e in q)
 print(f"{'same' if v == q else 'different'} data ranges: vhdkit {len(v)} ranges, {sv} bytes; qemu-img {len(q)} ranges, {sq} bytes")

@@ -143,7 +143,7 @@ public final class VhdWriter {
             return new Result(footer, out.size(), data, 0);
         }
         DynamicSink sink = new DynamicSink(out, options.size(), options.blockSize());
-        sink.start();
+        sink.writeHead();
         long data = ChunkCopy.copy(source, extents, readable, sink, true, behind, WORKERS);
         VhdFooter footer = VhdFooter.create(DiskType.DYNAMIC, options.size(), DynamicSink.HEADER_AT,
                 options.uniqueId(), stamp);
@@ -241,24 +241,20 @@ public final class VhdWriter {
             return Integer.toUnsignedLong(bat[block]) * VhdFooter.SECTOR_SIZE + bitmapBytes;
         }
 
-        /**
-         * Writes the header and an empty BAT before any data, so that the file system allocates the head of the file
-         * first, in file order. Written only at the end (as before), the head's blocks came after the data's: once a
-         * durable convert's write-behind had flushed the data, ext4 inserted the head's extent in front of a full
-         * extent-tree leaf and split it, one 4 KiB tree block more than qemu-img's output (a 4 GiB disk with 411
-         * data ranges). {@link #finish} then rewrites these bytes in place.
-         */
-        void start() throws IOException {
-            writeHead();
-        }
-
         /** Writes the BAT and the header; returns where the end footer goes. */
         long finish() throws IOException {
             writeHead();
             return next;
         }
 
-        private void writeHead() throws IOException {
+        /**
+         * Writes the header and the BAT as they are now. Called before any data too (an empty BAT), so that the file
+         * system allocates the head of the file first, in file order. Written only at the end, the head's blocks came
+         * after the data's: once a durable convert's write-behind had flushed the data, ext4 put the head's extent in
+         * front of a full extent-tree leaf and split it, one 4 KiB tree block more than qemu-img's output (a 4 GiB
+         * disk with 411 data ranges). {@link #finish} rewrites these bytes in place.
+         */
+        void writeHead() throws IOException {
             ByteBuffer table = ByteBuffer.allocate((int) batBytes).order(ByteOrder.BIG_ENDIAN);
             for (int e : bat) {
                 table.putInt(e);
